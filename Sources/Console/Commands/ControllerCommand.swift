@@ -1,0 +1,105 @@
+import ArgumentParser
+import Core
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `gwops controller`: a headless replica.
+struct ControllerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "controller",
+        abstract: "Run a headless replica: sync on start, apply hub events, heartbeat, prune past retention.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "This replica's id (stable across restarts: the cursor is kept under it).")
+    var replicaId: String
+    @Flag(name: .long, help: "Do not run the startup sync (replica only).")
+    var skipSync = false
+    @Option(name: .long, help: .hidden) var applyLog: String?
+    @Option(name: .long, help: .hidden) var applyDelayMs: Int?
+
+    func run() async throws {
+        let config = try global.loadConfig()
+        let store = try Runtime.openStore(config)
+        let logger = Runtime.logger("gwops.controller", level: .info)
+        var engine: SyncEngine?
+        var client: PlatformClient?
+        if !skipSync {
+            let c = try Runtime.platformClient(config, environment: global.environment, logger: logger)
+            client = c
+            engine = SyncEngine(store: store, platform: c, options: config.syncOptions, logger: logger)
+        }
+        var options = ReplicaOptions()
+        options.fallbackPoll = config.eventHub.fallbackPoll
+        if let applyDelayMs { options.applyDelay = .milliseconds(applyDelayMs) }
+        let log = try applyLog.map(ApplyLog.init(path:))
+        let runner = ReplicaRunner(store: store, replicaId: replicaId, options: options, logger: logger) { event in
+            log?.append(event)
+        }
+        let cleaner = RetentionCleaner(
+            log: store, retention: config.eventHub.retention, interval: config.eventHub.cleanupInterval, logger: logger)
+        let service = ControllerService(runner: runner, cleaner: cleaner, engine: engine, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await client?.shutdown()
+            throw error
+        }
+        await client?.shutdown()
+        log?.close()
+    }
+}
+
+/// The replica, the retention cleaner and the startup sync under one service.
+struct ControllerService: Service {
+    let runner: ReplicaRunner
+    let cleaner: RetentionCleaner
+    let engine: SyncEngine?
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await runner.run() }
+                group.addTask { await cleaner.run() }
+                if let engine {
+                    group.addTask {
+                        do {
+                            let record = try await engine.run(trigger: .startup, requestedBy: Actor(user: "controller", clientAddress: nil))
+                            logger.info("startup sync finished", metadata: ["run": "\(record.id)", "outcome": "\(record.outcome.rawValue)"])
+                        } catch {
+                            // The replica keeps running: a failed or busy sync is recorded and retried on the next start.
+                            logger.error("startup sync did not complete", metadata: ["error": "\(error)"])
+                        }
+                    }
+                }
+                // Runs until cancelled; the first failure (the replica's store) ends everything.
+                try await group.waitForAll()
+            }
+        }
+    }
+}
+
+/// Appends `seq event_id` lines for every applied event (tests check order and completeness).
+final class ApplyLog: Sendable {
+    let handle: FileHandle
+
+    init(path: String) throws {
+        let exists = FileManager.default.fileExists(atPath: path)
+        guard exists || FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
+            throw CLIFailure(message: "cannot write apply log \(path)")
+        }
+        handle.seekToEndOfFile()
+        self.handle = handle
+    }
+
+    func append(_ event: HubEvent) {
+        handle.write(Data("\(event.seq) \(event.eventId)\n".utf8))
+    }
+
+    func close() { try? handle.close() }
+}

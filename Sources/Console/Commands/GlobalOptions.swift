@@ -1,0 +1,54 @@
+import ArgumentParser
+import Core
+import Foundation
+import Logging
+
+/// Options every store-backed command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Configuration file (default: $GWOPS_CONFIG, $XDG_CONFIG_HOME/gwops/config.toml, /etc/gwops/config.toml).")
+    var config: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    func loadConfig() throws -> GwopsConfig {
+        let path = ConfigLoader.resolvePath(explicit: config, environment: environment)
+        return try ConfigLoader.load(path: path)
+    }
+}
+
+/// Opening the things commands need, with operator-readable failures.
+enum Runtime {
+    static func openStore(_ config: GwopsConfig, mustExist: Bool = false) throws -> any GatewayStore {
+        switch config.store.backend {
+        case .sqlite:
+            let path = config.sqlitePath
+            if mustExist, !FileManager.default.fileExists(atPath: path) {
+                throw CLIFailure(message: "no store at \(path): run `gwops sync` or `gwops controller` first, or set [store] path")
+            }
+            return try SQLiteStore(path: path, gatewayId: config.gateway.id)
+        case .postgres:
+            throw ConfigError(
+                file: config.sourcePath ?? "config", key: "store.backend",
+                reason: "\"postgres\" is not available in this build yet; use \"sqlite\"")
+        }
+    }
+
+    static func platformClient(_ config: GwopsConfig, environment: [String: String], logger: Logger) throws -> PlatformClient {
+        let key = try config.resolveAPIKey(environment: environment)
+        if !config.platform.tlsVerify {
+            Terminal.warning("[platform] tls_verify = false: the platform's TLS certificate is not checked")
+        }
+        return PlatformClient(
+            baseURL: config.platform.url, apiKey: key, timeout: config.platform.timeout, tlsVerify: config.platform.tlsVerify,
+            logger: logger)
+    }
+
+    /// A logger to stderr at `level`; the console never uses this (it logs to a file).
+    static func logger(_ label: String, level: Logger.Level) -> Logger {
+        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = level
+        return logger
+    }
+
+    static var actor: Actor { Actor.current(environment: ProcessInfo.processInfo.environment) }
+}

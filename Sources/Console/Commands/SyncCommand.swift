@@ -1,0 +1,88 @@
+import ArgumentParser
+import Core
+import Foundation
+
+/// `gwops sync`: run a startup sync now, or print its plan.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Reconcile the local store with the platform now.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .long, help: "Print the plan (fetches, status updates, orphans) without changing anything.")
+    var dryRun = false
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let config = try global.loadConfig()
+        let store = try Runtime.openStore(config)
+        let logger = Runtime.logger("gwops.sync", level: .warning)
+        let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)
+        defer { Task { await client.shutdown() } }
+        let engine = SyncEngine(store: store, platform: client, options: config.syncOptions, logger: logger)
+        if dryRun {
+            let preview = try await engine.preview()
+            print(json ? try Terminal.json(PlanJSON(preview)) : PlanText.render(preview))
+            await client.shutdown()
+            return
+        }
+        let started = ContinuousClock.now
+        let record: SyncRunRecord
+        do {
+            record = try await engine.run(trigger: .cli, requestedBy: Runtime.actor)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        let elapsed = (ContinuousClock.now - started).seconds
+        await client.shutdown()
+        if json {
+            print(try Terminal.json(RunJSON(record, seconds: elapsed)))
+        } else {
+            print(RunText.render(record, seconds: elapsed))
+        }
+        if record.outcome != .succeeded {
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// The JSON form of a finished run.
+struct RunJSON: Encodable {
+    var id: Int64
+    var trigger: String
+    var outcome: String
+    var seconds: Double
+    var counters: SyncCounters
+    var errors: [String]
+
+    init(_ r: SyncRunRecord, seconds: Double) {
+        id = r.id
+        trigger = r.trigger.rawValue
+        outcome = r.outcome.rawValue
+        self.seconds = (seconds * 1000).rounded() / 1000
+        counters = r.counters
+        errors = r.errors
+    }
+}
+
+enum RunText {
+    static func render(_ r: SyncRunRecord, seconds: Double) -> String {
+        let c = r.counters
+        var lines = [
+            "sync run #\(r.id) \(r.outcome.rawValue) in \(String(format: "%.2f", seconds))s",
+            "  listed \(c.listed)  fetched \(c.fetched)/\(c.toFetch)  status updates \(c.statusUpdated)  stale \(c.stale)  drift \(c.drift)  skipped \(c.skipped)",
+            "  orphans: pending deletion \(c.pendingDeletion)  retained \(c.retained)  unverified \(c.unverified)  deleted \(c.deleted)",
+        ]
+        if c.missing > 0 { lines.append("  missing from archives: \(c.missing)") }
+        if !r.errors.isEmpty {
+            lines.append("  \(c.errors) error(s):")
+            lines += r.errors.prefix(20).map { "    - \($0)" }
+            if r.errors.count > 20 { lines.append("    … \(r.errors.count - 20) more (gwops sync --json shows all)") }
+        }
+        if c.pendingDeletion + c.unverified > 0 {
+            lines.append("  review orphans with `gwops orphans list`")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,292 @@
+import Foundation
+internal import TOMLKit
+
+/// Finds, reads and validates the TOML configuration file.
+///
+/// Strict by design: unknown sections and keys, wrong types and out-of-range values are all
+/// `ConfigError`s naming the file and dotted key, so a typo never silently falls back to a default.
+public enum ConfigLoader {
+    /// The system-wide configuration file, used when nothing more specific exists.
+    public static let systemPath = "/etc/gwops/config.toml"
+
+    /// The configuration file to use: `explicit` (`--config`), else `$GWOPS_CONFIG`, else
+    /// `$XDG_CONFIG_HOME/gwops/config.toml` (`$HOME/.config/...` when unset) if that file exists,
+    /// else `/etc/gwops/config.toml`.
+    public static func resolvePath(
+        explicit: String?,
+        environment: [String: String],
+        fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+    ) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromEnv = environment["GWOPS_CONFIG"], !fromEnv.isEmpty { return fromEnv }
+        let configHome: String?
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
+            configHome = xdg
+        } else if let home = environment["HOME"], !home.isEmpty {
+            configHome = home + "/.config"
+        } else {
+            configHome = nil
+        }
+        if let configHome {
+            let userPath = configHome + "/gwops/config.toml"
+            if fileExists(userPath) { return userPath }
+        }
+        return systemPath
+    }
+
+    /// Reads and validates the file at `path`.
+    /// - Throws: `ConfigError` when the file is missing, unreadable, not TOML, or invalid.
+    public static func load(path: String) throws -> GwopsConfig {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ConfigError(file: path, reason: "file not found")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, reason: "file cannot be read (check its permissions)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, reason: "file is not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Validates TOML `text`; `file` is only used in errors and as `sourcePath`.
+    /// - Throws: `ConfigError` on a syntax error (with its line) or an invalid key.
+    public static func parse(_ text: String, file: String) throws -> GwopsConfig {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(file: file, line: error.source.begin.line, reason: error.description)
+        } catch {
+            throw ConfigError(file: file, reason: "not a valid TOML document (\(error))")
+        }
+
+        let top = try Section(
+            root, path: "", file: file,
+            keys: ["gateway", "platform", "store", "controller", "eventhub", "lag", "console"]
+        )
+
+        let gatewaySection = try top.subsection("gateway", keys: ["id"])
+        let gateway = GwopsConfig.Gateway(
+            id: try gatewaySection.required("id", gatewaySection.identifier("id"))
+        )
+        let platform = try readPlatform(
+            top.subsection("platform", keys: ["url", "api_key_file", "api_key_env", "timeout", "tls_verify"])
+        )
+        let store = try readStore(top.subsection("store", keys: ["backend", "path", "url"]))
+
+        let controller = try top.subsection("controller", keys: ["sync"])
+        let sync = try controller.subsection(
+            "sync", keys: ["batch_size", "fetch_concurrency", "exists_chunk_size", "orphan_policy"]
+        )
+        let syncDefaults = GwopsConfig.Sync()
+        let syncConfig = GwopsConfig.Sync(
+            batchSize: try sync.int("batch_size", in: GwopsConfig.Sync.batchSizeRange) ?? syncDefaults.batchSize,
+            fetchConcurrency: try sync.int("fetch_concurrency", in: GwopsConfig.Sync.fetchConcurrencyRange)
+                ?? syncDefaults.fetchConcurrency,
+            existsChunkSize: try sync.int("exists_chunk_size", in: GwopsConfig.Sync.existsChunkSizeRange)
+                ?? syncDefaults.existsChunkSize,
+            orphanPolicy: try sync.choice("orphan_policy", of: OrphanPolicy.self) ?? .review
+        )
+
+        let hub = try top.subsection("eventhub", keys: ["retention", "cleanup_interval", "fallback_poll"])
+        let hubDefaults = GwopsConfig.EventHub()
+        let eventHub = GwopsConfig.EventHub(
+            retention: try hub.duration("retention") ?? hubDefaults.retention,
+            cleanupInterval: try hub.duration("cleanup_interval") ?? hubDefaults.cleanupInterval,
+            fallbackPoll: try hub.duration("fallback_poll") ?? hubDefaults.fallbackPoll
+        )
+
+        let lag = try top.subsection("lag", keys: ["heartbeat_timeout", "warn_events", "warn_seconds", "window"])
+        let lagDefaults = GwopsConfig.Lag()
+        let lagConfig = GwopsConfig.Lag(
+            heartbeatTimeout: try lag.duration("heartbeat_timeout") ?? lagDefaults.heartbeatTimeout,
+            warnEvents: try lag.int("warn_events", in: 1...Int.max) ?? lagDefaults.warnEvents,
+            warnSeconds: try lag.duration("warn_seconds"),
+            window: try lag.duration("window") ?? lagDefaults.window
+        )
+
+        let console = try top.subsection("console", keys: ["theme", "refresh", "readonly"])
+        let consoleDefaults = GwopsConfig.Console()
+        let consoleConfig = GwopsConfig.Console(
+            theme: try console.identifier("theme") ?? consoleDefaults.theme,
+            refresh: try console.duration("refresh") ?? consoleDefaults.refresh,
+            readonly: try console.bool("readonly") ?? consoleDefaults.readonly
+        )
+
+        return GwopsConfig(
+            gateway: gateway, platform: platform, store: store,
+            controller: GwopsConfig.Controller(sync: syncConfig),
+            eventHub: eventHub, lag: lagConfig, console: consoleConfig, sourcePath: file
+        )
+    }
+
+    private static func readPlatform(_ section: Section) throws -> GwopsConfig.Platform {
+        var url = try section.required("url", section.string("url"))
+        if let components = URLComponents(string: url),
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty
+        {
+            while url.hasSuffix("/") { url.removeLast() }
+        } else {
+            throw section.error("url", "must be an http:// or https:// URL (got \"\(url)\")")
+        }
+        let apiKeyFile = try section.string("api_key_file")
+        let apiKeyEnv = try section.identifier("api_key_env")
+        if apiKeyFile != nil, apiKeyEnv != nil {
+            throw section.error("api_key_env", "set either api_key_file or api_key_env, not both")
+        }
+        let defaults = GwopsConfig.Platform(url: url)
+        return GwopsConfig.Platform(
+            url: url,
+            apiKeyFile: apiKeyFile,
+            apiKeyEnv: apiKeyEnv,
+            timeout: try section.duration("timeout") ?? defaults.timeout,
+            tlsVerify: try section.bool("tls_verify") ?? defaults.tlsVerify
+        )
+    }
+
+    private static func readStore(_ section: Section) throws -> GwopsConfig.Store {
+        let backend = try section.choice("backend", of: GwopsConfig.StoreBackend.self) ?? .sqlite
+        var path = try section.string("path")
+        let url = try section.string("url")
+        switch backend {
+        case .sqlite:
+            path = path ?? GwopsConfig.Store.defaultSQLitePath
+        case .postgres:
+            guard let url else {
+                throw section.error("url", "is required when backend = \"postgres\"")
+            }
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw section.error("url", "must be a postgres:// or postgresql:// URL")
+            }
+        }
+        return GwopsConfig.Store(backend: backend, path: path, url: url)
+    }
+}
+
+/// One TOML table being read: knows its dotted path for errors and rejects keys it does not know.
+private struct Section {
+    /// The table, or nil when the section is absent (every read then returns nil).
+    let contents: TOMLTable?
+    let path: String
+    let file: String
+
+    init(_ table: TOMLTable?, path: String, file: String, keys allowed: [String]) throws {
+        self.contents = table
+        self.path = path
+        self.file = file
+        guard let table else { return }
+        for key in table.keys where !allowed.contains(key) {
+            let isTable = table[key]?.type == .table
+            var reason = isTable ? "unknown section" : "unknown key"
+            if let guess = allowed.min(by: { editDistance(key, $0) < editDistance(key, $1) }),
+                editDistance(key, guess) <= min(2, key.count - 1)
+            {
+                reason += "; did you mean \"\(guess)\"?"
+            }
+            throw ConfigError(file: file, key: dotted(key), reason: reason)
+        }
+    }
+
+    func dotted(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func error(_ key: String, _ reason: String) -> ConfigError {
+        ConfigError(file: file, key: dotted(key), reason: reason)
+    }
+
+    func required<T>(_ key: String, _ value: T?) throws -> T {
+        guard let value else { throw error(key, "is required") }
+        return value
+    }
+
+    private func value(_ key: String, expected: String, is type: TOMLType) throws -> TOMLValueConvertible? {
+        guard let value = contents?[key] else { return nil }
+        guard value.type == type else { throw error(key, "must be \(expected) (got \(value.type))") }
+        return value
+    }
+
+    func subsection(_ key: String, keys: [String]) throws -> Section {
+        let node = try value(key, expected: "a table", is: .table)
+        return try Section(node?.table, path: dotted(key), file: file, keys: keys)
+    }
+
+    func string(_ key: String) throws -> String? {
+        guard let text = try value(key, expected: "a string", is: .string)?.string else { return nil }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw error(key, "must not be empty") }
+        return text
+    }
+
+    /// A non-empty string without whitespace (ids, names, variable names).
+    func identifier(_ key: String) throws -> String? {
+        guard let text = try string(key) else { return nil }
+        guard !text.contains(where: { $0.isWhitespace }) else {
+            throw error(key, "must not contain whitespace (got \"\(text)\")")
+        }
+        return text
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        try value(key, expected: "true or false", is: .bool)?.bool
+    }
+
+    func int(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let number = try value(key, expected: "an integer", is: .int)?.int else { return nil }
+        guard range.contains(number) else {
+            let bounds = range.upperBound == Int.max
+                ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
+            throw error(key, "must be \(bounds) (got \(number))")
+        }
+        return number
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, of _: T.Type) throws -> T?
+    where T.RawValue == String {
+        let names = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+        guard let text = try value(key, expected: "one of \(names)", is: .string)?.string else { return nil }
+        guard let choice = T(rawValue: text) else { throw error(key, "must be one of \(names) (got \"\(text)\")") }
+        return choice
+    }
+
+    /// A positive duration: a number of seconds, or a string such as `"250ms"`, `"30s"`, `"5m"`, `"24h"`, `"7d"`.
+    func duration(_ key: String) throws -> Duration? {
+        guard let value = contents?[key] else { return nil }
+        let parsed: Duration?
+        let shown: String
+        switch value.type {
+        case .int:
+            let number = value.int ?? -1
+            parsed = DurationParser.seconds(number)
+            shown = String(number)
+        case .double:
+            let number = value.double ?? -1
+            parsed = DurationParser.seconds(number)
+            shown = String(number)
+        case .string:
+            let text = value.string ?? ""
+            parsed = DurationParser.parse(text)
+            shown = "\"\(text)\""
+        default:
+            throw error(key, "must be a duration such as \"30s\" or a number of seconds (got \(value.type))")
+        }
+        guard let parsed else {
+            throw error(key, "must be a duration such as \"250ms\", \"30s\", \"5m\", \"24h\" or \"7d\" (got \(shown))")
+        }
+        guard parsed > .zero else { throw error(key, "must be greater than zero (got \(shown))") }
+        return parsed
+    }
+}
+
+/// Levenshtein distance, used to suggest the intended key for a typo.
+private func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(0...b.count)
+    for (i, ca) in a.enumerated() {
+        var current = [i + 1]
+        for (j, cb) in b.enumerated() {
+            current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1)))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,31 @@
+/// Conversions from configuration to the engine's option types.
+extension GwopsConfig {
+    public var syncOptions: SyncOptions {
+        var options = SyncOptions()
+        options.batchSize = controller.sync.batchSize
+        options.fetchConcurrency = controller.sync.fetchConcurrency
+        options.existsChunkSize = controller.sync.existsChunkSize
+        options.orphanPolicy = controller.sync.orphanPolicy
+        return options
+    }
+
+    public var lagThresholds: LagThresholds {
+        var t = LagThresholds()
+        t.heartbeatTimeout = lag.heartbeatTimeout.seconds
+        t.window = lag.window.seconds
+        t.warnEvents = Int64(lag.warnEvents)
+        t.warnSeconds = lag.warnSeconds?.seconds
+        t.retention = eventHub.retention.seconds
+        return t
+    }
+
+    /// The SQLite file, defaulted.
+    public var sqlitePath: String { store.path ?? Store.defaultSQLitePath }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    public var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,69 @@
+/// What a subscription delivers.
+public enum HubDelivery: Sendable, Equatable {
+    /// The next events after the cursor, contiguous and in `seq` order.
+    case events([HubEvent])
+    /// Events after the cursor were pruned by retention: the consumer must reload its view and
+    /// subscribe again from the snapshot's head.
+    case lost(HubPosition)
+}
+
+/// An `AsyncSequence` of event batches after a cursor. It wakes on the store's change signals
+/// (data_version on SQLite) and a fallback poll; it never skips an event: seqs are gap-free, so
+/// a gap can only mean pruning, which it reports as `.lost`.
+public struct EventSubscription: AsyncSequence, Sendable {
+    public typealias Element = HubDelivery
+
+    let log: any EventLog
+    let after: Int64
+    let batchSize: Int
+    let fallbackPoll: Duration
+
+    public init(log: any EventLog, after cursor: Int64, batchSize: Int = 1000, fallbackPoll: Duration = .seconds(1)) {
+        self.log = log
+        self.after = cursor
+        self.batchSize = batchSize
+        self.fallbackPoll = fallbackPoll
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(log: log, cursor: after, batchSize: batchSize, signals: log.changeSignals(fallbackPoll: fallbackPoll))
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let log: any EventLog
+        var cursor: Int64
+        let batchSize: Int
+        let signals: AsyncStream<Void>
+        var wakeups: AsyncStream<Void>.Iterator
+        var finished = false
+
+        init(log: any EventLog, cursor: Int64, batchSize: Int, signals: AsyncStream<Void>) {
+            self.log = log
+            self.cursor = cursor
+            self.batchSize = batchSize
+            self.signals = signals
+            self.wakeups = signals.makeAsyncIterator()
+        }
+
+        public mutating func next() async throws -> HubDelivery? {
+            while !finished, !Task.isCancelled {
+                let events = try await log.events(after: cursor, limit: batchSize)
+                if let first = events.first, first.seq == cursor + 1 {
+                    cursor = events.last!.seq
+                    return .events(events)
+                }
+                let position = try await log.position()
+                if position.hasLostEvents(appliedSeq: cursor) {
+                    finished = true
+                    return .lost(position)
+                }
+                if !events.isEmpty || position.headSeq > cursor {
+                    // Committed between the two reads: read again at once.
+                    continue
+                }
+                guard await wakeups.next() != nil else { return nil }
+            }
+            return nil
+        }
+    }
+}

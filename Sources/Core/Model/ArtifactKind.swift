@@ -1,0 +1,56 @@
+/// The kinds of artifact a gateway deploys.
+public enum ArtifactKind: String, CaseIterable, Sendable, Codable, Hashable {
+    case restApi = "RestApi"
+    case llmProvider = "LlmProvider"
+    case llmProxy = "LlmProxy"
+    case mcp = "Mcp"
+
+    /// Order in which a sync fetches and applies kinds: dependencies first.
+    public static let fetchOrder: [ArtifactKind] = [.llmProvider, .llmProxy, .restApi, .mcp]
+    /// Order in which a sync deletes kinds: dependents first.
+    public static let deletionOrder: [ArtifactKind] = fetchOrder.reversed()
+    /// Order in which the platform lists deployments.
+    public static let listingOrder: [ArtifactKind] = [.restApi, .llmProvider, .llmProxy, .mcp]
+
+    /// File-name prefix inside a deployment archive: `{prefix}-{artifactId}.yaml`.
+    public var archivePrefix: String {
+        switch self {
+        case .restApi: "api"
+        case .llmProvider: "llm-provider"
+        case .llmProxy: "llm-proxy"
+        case .mcp: "mcp-proxy"
+        }
+    }
+
+    /// The live-path resource type (`api`, `llmprovider`, `llmproxy`, `mcpproxy`).
+    public var resourceType: String {
+        switch self {
+        case .restApi: "api"
+        case .llmProvider: "llmprovider"
+        case .llmProxy: "llmproxy"
+        case .mcp: "mcpproxy"
+        }
+    }
+
+    /// A short label for tables.
+    public var label: String {
+        switch self {
+        case .restApi: "REST"
+        case .llmProvider: "LLM-PROV"
+        case .llmProxy: "LLM-PROXY"
+        case .mcp: "MCP"
+        }
+    }
+}
+
+/// What the platform wants for an artifact on this gateway.
+public enum DesiredState: String, Sendable, Codable, Hashable {
+    case deployed
+    case undeployed
+}
+
+/// Where an artifact came from; only `controlPlane` artifacts take part in sync.
+public enum Origin: String, Sendable, Codable, Hashable {
+    case controlPlane = "control_plane"
+    case gatewayAPI = "gateway_api"
+}

@@ -1,0 +1,66 @@
+/// What the exists check said about an orphan.
+public enum OrphanVerdict: String, Sendable, Codable, Hashable, CaseIterable {
+    case deletedOnPlatform = "deleted_on_platform"
+    case existsOnPlatform = "exists_on_platform"
+    case unverified
+}
+
+/// Where the operator's decision on an orphan stands.
+public enum ReviewStatus: String, Sendable, Codable, Hashable, CaseIterable {
+    case pending
+    case approved
+    case rejected
+    case retained
+    case retentionConfirmed = "retention_confirmed"
+    case deleted
+    case superseded
+
+    /// Statuses that still wait for something (a decision or the deletion itself).
+    public static let open: [ReviewStatus] = [.pending, .approved, .retained]
+}
+
+/// One orphan and the decision about it.
+public struct OrphanReview: Sendable, Equatable {
+    public var id: Int64
+    public var artifactUUID: String
+    public var kind: ArtifactKind
+    public var handle: String
+    /// The artifact row this review is about; decisions apply only while it is unchanged.
+    public var rowVersion: RowVersion
+    public var verdict: OrphanVerdict
+    public var status: ReviewStatus
+    public var apiKeys: Int
+    public var subscriptions: Int
+    public var detectedRun: Int64?
+    public var detectedAt: Timestamp
+    /// Why the verdict is what it is (e.g. the failed exists check).
+    public var reason: String?
+    public var decidedBy: String?
+    public var decidedFrom: String?
+    public var decidedAt: Timestamp?
+    public var updatedAt: Timestamp
+
+    public init(
+        id: Int64, artifactUUID: String, kind: ArtifactKind, handle: String, rowVersion: RowVersion,
+        verdict: OrphanVerdict, status: ReviewStatus, apiKeys: Int, subscriptions: Int, detectedRun: Int64?,
+        detectedAt: Timestamp, reason: String?, decidedBy: String?, decidedFrom: String?,
+        decidedAt: Timestamp?, updatedAt: Timestamp
+    ) {
+        self.id = id
+        self.artifactUUID = artifactUUID
+        self.kind = kind
+        self.handle = handle
+        self.rowVersion = rowVersion
+        self.verdict = verdict
+        self.status = status
+        self.apiKeys = apiKeys
+        self.subscriptions = subscriptions
+        self.detectedRun = detectedRun
+        self.detectedAt = detectedAt
+        self.reason = reason
+        self.decidedBy = decidedBy
+        self.decidedFrom = decidedFrom
+        self.decidedAt = decidedAt
+        self.updatedAt = updatedAt
+    }
+}

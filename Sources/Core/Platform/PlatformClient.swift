@@ -1,0 +1,162 @@
+internal import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+internal import NIOSSL
+
+/// The platform API over HTTP (AsyncHTTPClient): `api-key` on every call, a deadline on every
+/// request, capped response sizes, typed errors.
+public final class PlatformClient: PlatformAPI {
+    /// Size caps for response bodies.
+    public struct Limits: Sendable {
+        public var jsonBytes = 256 * 1024 * 1024
+        public var archiveBytes = 512 * 1024 * 1024
+        public var archive = ArchiveLimits.default
+
+        public init() {}
+    }
+
+    public let baseURL: String
+    let apiKey: String
+    let timeout: Duration
+    let limits: Limits
+    let client: HTTPClient
+    let logger: Logger
+
+    /// - Parameter baseURL: the platform URL; `/api/internal/v1` is appended unless present.
+    public init(
+        baseURL: String, apiKey: String, timeout: Duration = .seconds(30), tlsVerify: Bool = true,
+        limits: Limits = Limits(), logger: Logger = Logger(label: "gwops.platform")
+    ) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        if !base.hasSuffix("/api/internal/v1") { base += "/api/internal/v1" }
+        self.baseURL = base
+        self.apiKey = apiKey
+        self.timeout = timeout
+        self.limits = limits
+        self.logger = logger
+        var config = HTTPClient.Configuration()
+        config.timeout = .init(connect: .seconds(5), read: .seconds(max(1, timeout.components.seconds)))
+        config.httpVersion = .http1Only
+        if !tlsVerify {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            config.tlsConfiguration = tls
+        }
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+    }
+
+    /// Closes connections; call once when done.
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    public func listDeployments(since: Timestamp?) async throws -> DeploymentListing {
+        var path = "/deployments"
+        if let since { path += "?since=" + (since.rfc3339.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        let endpoint = "GET /deployments"
+        let body = try await send(endpoint: endpoint, method: .GET, path: path, body: nil, accept: "application/json", cap: limits.jsonBytes)
+        let response: PlatformDTO.DeploymentsResponse = try decode(body, endpoint: endpoint)
+        return response.listing()
+    }
+
+    public func fetchDeployments(_ deploymentIds: [String]) async throws -> [String: [ArchiveFile]] {
+        let endpoint = "POST /deployments/fetch-batch"
+        let request = try JSONEncoder().encode(PlatformDTO.BatchFetchRequest(deploymentIds: deploymentIds))
+        let body = try await send(
+            endpoint: endpoint, method: .POST, path: "/deployments/fetch-batch", body: request,
+            accept: "application/x-tar+gzip", cap: limits.archiveBytes)
+        do {
+            return try ArchiveReader.read(gzipped: body, limits: limits.archive)
+        } catch let error as ArchiveError {
+            throw PlatformError.archive(endpoint: endpoint, reason: error.description)
+        }
+    }
+
+    public func artifactsExist(_ artifactIds: [String]) async throws -> [String: Bool] {
+        let endpoint = "POST /artifacts/exists"
+        let request = try JSONEncoder().encode(PlatformDTO.ExistsRequest(artifactIds: artifactIds))
+        let body = try await send(
+            endpoint: endpoint, method: .POST, path: "/artifacts/exists", body: request, accept: "application/json",
+            cap: limits.jsonBytes)
+        let response: PlatformDTO.ExistsResponse = try decode(body, endpoint: endpoint)
+        guard response.artifacts.map(\.artifactId) == artifactIds else {
+            throw PlatformError.invalidResponse(
+                endpoint: endpoint,
+                reason: "asked about \(artifactIds.count) ids, got \(response.artifacts.count) entries not matching the request order")
+        }
+        var result: [String: Bool] = [:]
+        for entry in response.artifacts { result[entry.artifactId] = entry.exists }
+        return result
+    }
+
+    func send(
+        endpoint: String, method: HTTPMethod, path: String, body: Data?, accept: String, cap: Int
+    ) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "api-key", value: apiKey)
+        request.headers.add(name: "Accept", value: accept)
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .init(timeout))
+        } catch {
+            throw PlatformError.transport(endpoint: endpoint, reason: Self.describe(error))
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await response.body.collect(upTo: cap)
+        } catch is NIOTooManyBytesError {
+            throw PlatformError.tooLarge(endpoint: endpoint, limit: cap)
+        } catch {
+            throw PlatformError.transport(endpoint: endpoint, reason: "body interrupted: \(Self.describe(error))")
+        }
+        let bytes = Array(buffer.readableBytesView)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            let errorBody = try? JSONDecoder().decode(PlatformDTO.ErrorBody.self, from: Data(bytes))
+            throw PlatformError.http(
+                endpoint: endpoint, status: Int(response.status.code),
+                message: errorBody?.message ?? response.status.reasonPhrase, description: errorBody?.description)
+        }
+        return bytes
+    }
+
+    func decode<T: Decodable>(_ bytes: [UInt8], endpoint: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw PlatformError.invalidResponse(
+                endpoint: endpoint, reason: "missing field \"\(key.stringValue)\" at \(Self.path(context.codingPath))")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw PlatformError.invalidResponse(
+                endpoint: endpoint, reason: "wrong type at \(Self.path(context.codingPath)): \(context.debugDescription)")
+        } catch {
+            throw PlatformError.invalidResponse(endpoint: endpoint, reason: "not valid JSON")
+        }
+    }
+
+    static func path(_ codingPath: [CodingKey]) -> String {
+        let p = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        return p.isEmpty ? "top level" : p
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .deadlineExceeded, .readTimeout: return "timed out"
+            case .connectTimeout: return "connect timed out"
+            case .remoteConnectionClosed: return "connection closed by the platform"
+            default: return "\(e)"
+            }
+        }
+        let text = "\(error)"
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        return text
+    }
+}

@@ -1,0 +1,75 @@
+/// Wire types of the platform API. They stay at the edge: `PlatformClient` converts them.
+enum PlatformDTO {
+    struct Deployment: Codable {
+        var artifactId: String
+        var deploymentId: String
+        var kind: String
+        var state: String
+        var deployedAt: String
+        var etag: String
+    }
+
+    struct DeploymentsResponse: Codable {
+        var deployments: [Deployment]
+    }
+
+    struct BatchFetchRequest: Codable {
+        var deploymentIds: [String]
+    }
+
+    struct ExistsRequest: Codable {
+        var artifactIds: [String]
+    }
+
+    struct ExistsEntry: Codable {
+        var artifactId: String
+        var exists: Bool
+    }
+
+    struct ExistsResponse: Codable {
+        var artifacts: [ExistsEntry]
+    }
+
+    struct ErrorBody: Codable {
+        var code: Int?
+        var message: String?
+        var description: String?
+    }
+}
+
+extension PlatformDTO.DeploymentsResponse {
+    /// Converts to domain types; bad entries are reported, duplicates are all reported.
+    func listing() -> DeploymentListing {
+        var result = DeploymentListing(deployments: [])
+        var counts: [String: Int] = [:]
+        for d in deployments { counts[d.artifactId, default: 0] += 1 }
+        for d in deployments {
+            let id = d.artifactId.isEmpty ? nil : d.artifactId
+            guard let id else {
+                result.unreadable.append(.init(artifactId: nil, reason: "deployment \(d.deploymentId) has an empty artifactId"))
+                continue
+            }
+            if counts[id, default: 0] > 1 {
+                result.unreadable.append(.init(artifactId: id, reason: "artifact \(id) is listed \(counts[id]!) times"))
+                continue
+            }
+            guard let kind = ArtifactKind(rawValue: d.kind) else {
+                result.unreadable.append(.init(artifactId: id, reason: "artifact \(id) has unknown kind \"\(d.kind)\""))
+                continue
+            }
+            guard let deployedAt = Timestamp(rfc3339: d.deployedAt) else {
+                result.unreadable.append(.init(artifactId: id, reason: "artifact \(id) has deployedAt \"\(d.deployedAt)\", not a date"))
+                continue
+            }
+            guard !d.deploymentId.isEmpty else {
+                result.unreadable.append(.init(artifactId: id, reason: "artifact \(id) has an empty deploymentId"))
+                continue
+            }
+            result.deployments.append(
+                RemoteDeployment(
+                    artifactId: id, deploymentId: d.deploymentId, kind: kind, state: RemoteState(wire: d.state),
+                    deployedAt: deployedAt, etag: d.etag))
+        }
+        return result
+    }
+}

@@ -1,0 +1,153 @@
+import Logging
+
+/// Tunables of a replica.
+public struct ReplicaOptions: Sendable {
+    public var heartbeatInterval: Duration = .seconds(1)
+    public var sampleInterval: Duration = .seconds(2)
+    /// How much lag history to keep.
+    public var sampleHistory: Double = 15 * 60
+    public var batchSize = 1000
+    public var fallbackPoll: Duration = .seconds(1)
+    /// Artificial time per applied event (the demo's deliberately slow replica).
+    public var applyDelay: Duration?
+
+    public init() {}
+}
+
+/// One controller replica: applies hub events to its in-memory view, advances its cursor,
+/// heartbeats, samples its lag, and reloads when retention pruned events it had not applied.
+public actor ReplicaRunner {
+    public let replicaId: String
+    let store: any GatewayStore
+    let options: ReplicaOptions
+    let logger: Logger
+    let onApply: (@Sendable (HubEvent) -> Void)?
+
+    public private(set) var view: [String: ArtifactSummary] = [:]
+    public private(set) var appliedSeq: Int64 = 0
+    public private(set) var resyncs = 0
+    private var appliedAt: Timestamp?
+    private var state = ReplicaState.starting
+
+    public init(
+        store: any GatewayStore, replicaId: String, options: ReplicaOptions = ReplicaOptions(),
+        logger: Logger = Logger(label: "gwops.replica"), onApply: (@Sendable (HubEvent) -> Void)? = nil
+    ) {
+        self.store = store
+        self.replicaId = replicaId
+        self.options = options
+        self.logger = logger
+        self.onApply = onApply
+    }
+
+    /// Runs until cancelled; marks the replica stopped on the way out.
+    public func run() async throws {
+        let record = try await store.registerReplica(id: replicaId, host: ProcessProbe.hostName, pid: ProcessProbe.currentPID)
+        appliedSeq = record.appliedSeq
+        resyncs = record.resyncs
+        let snapshot = try await store.viewSnapshot()
+        view = Dictionary(snapshot.artifacts.map { ($0.uuid, $0) }, uniquingKeysWith: { $1 })
+        if appliedSeq == 0, try await store.position().oldestSeq > 1 {
+            // A new replica joining after retention pruned the start: its view is the snapshot.
+            appliedSeq = snapshot.headSeq
+        }
+        state = .running
+        try await beat()
+        let heartbeats = Task { await self.heartbeatLoop() }
+        defer { heartbeats.cancel() }
+        do {
+            try await applyLoop()
+        } catch is CancellationError {
+        } catch {
+            logger.error("replica apply loop failed", metadata: ["replica": "\(replicaId)", "error": "\(error)"])
+            await stop()
+            throw error
+        }
+        await stop()
+    }
+
+    private func stop() async {
+        state = .stopped
+        try? await beat()
+    }
+
+    private func applyLoop() async throws {
+        while !Task.isCancelled {
+            let subscription = EventSubscription(
+                log: store, after: appliedSeq, batchSize: options.batchSize, fallbackPoll: options.fallbackPoll)
+            for try await delivery in subscription {
+                switch delivery {
+                case .events(let events):
+                    try await apply(events)
+                case .lost(let position):
+                    try await reload(lost: position)
+                }
+            }
+            if Task.isCancelled { break }
+        }
+    }
+
+    private func apply(_ events: [HubEvent]) async throws {
+        for event in events {
+            if let delay = options.applyDelay { try await Task.sleep(for: delay) }
+            switch event.action {
+            case .create, .update:
+                if let summary = ArtifactEvents.decode(event) { view[summary.uuid] = summary }
+            case .delete:
+                view[event.entityId] = nil
+            }
+            appliedSeq = event.seq
+            appliedAt = event.processedAt
+            onApply?(event)
+        }
+        try await beat()
+    }
+
+    private func reload(lost position: HubPosition) async throws {
+        logger.warning(
+            "events pruned before this replica applied them; reloading",
+            metadata: ["replica": "\(replicaId)", "cursor": "\(appliedSeq)", "oldest": "\(position.oldestSeq)"])
+        state = .reloading
+        try await beat()
+        let snapshot = try await store.viewSnapshot()
+        view = Dictionary(snapshot.artifacts.map { ($0.uuid, $0) }, uniquingKeysWith: { $1 })
+        appliedSeq = snapshot.headSeq
+        resyncs += 1
+        state = .running
+        try await beat()
+    }
+
+    private func beat() async throws {
+        try await store.heartbeat(id: replicaId, appliedSeq: appliedSeq, appliedAt: appliedAt, state: state, resyncs: resyncs)
+    }
+
+    private func heartbeatLoop() async {
+        var sinceSample: Duration = options.sampleInterval
+        while !Task.isCancelled {
+            do {
+                try await beat()
+                if sinceSample >= options.sampleInterval {
+                    try await sample()
+                    sinceSample = .zero
+                }
+            } catch {
+                logger.warning("heartbeat failed", metadata: ["replica": "\(replicaId)", "error": "\(error)"])
+            }
+            try? await Task.sleep(for: options.heartbeatInterval)
+            sinceSample += options.heartbeatInterval
+        }
+    }
+
+    private func sample() async throws {
+        let position = try await store.position()
+        let now = try await store.databaseNow()
+        let cursor = appliedSeq
+        var lagSeconds = 0.0
+        if position.headSeq > cursor, let next = try await store.processedAt(seq: cursor + 1) {
+            lagSeconds = max(0, now.seconds(since: next))
+        }
+        try await store.recordLagSample(
+            LagSample(replicaId: replicaId, sampledAt: now, headSeq: position.headSeq, appliedSeq: cursor, lagSeconds: lagSeconds),
+            keepAfter: now.adding(seconds: -options.sampleHistory))
+    }
+}

@@ -1,0 +1,136 @@
+internal import GRDB
+
+/// Versioned SQLite migrations. Never edit a shipped migration: add a new one.
+enum SQLiteSchema {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("001_core") { db in
+            try db.execute(sql: v001)
+        }
+        return migrator
+    }
+
+    static let v001 = """
+        CREATE TABLE artifacts (
+            uuid TEXT PRIMARY KEY,
+            handle TEXT NOT NULL,
+            display_name TEXT NOT NULL,
+            version TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            desired_state TEXT NOT NULL,
+            deployment_id TEXT,
+            deployed_at INTEGER,
+            origin TEXT NOT NULL,
+            content TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX artifacts_origin ON artifacts(origin);
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            artifact_uuid TEXT NOT NULL,
+            name TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX api_keys_artifact ON api_keys(artifact_uuid);
+        CREATE TABLE subscriptions (
+            id TEXT PRIMARY KEY,
+            artifact_uuid TEXT NOT NULL,
+            application_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX subscriptions_artifact ON subscriptions(artifact_uuid);
+        CREATE TABLE gateway_states (
+            gateway_id TEXT PRIMARY KEY,
+            head_seq INTEGER NOT NULL,
+            version_id TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE events (
+            gateway_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            event_id TEXT NOT NULL,
+            entity_type TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            event_data TEXT NOT NULL,
+            originated_at INTEGER NOT NULL,
+            processed_at INTEGER NOT NULL,
+            PRIMARY KEY (gateway_id, seq),
+            UNIQUE (gateway_id, event_id)
+        );
+        CREATE INDEX events_processed ON events(gateway_id, processed_at);
+        CREATE TABLE replicas (
+            replica_id TEXT PRIMARY KEY,
+            gateway_id TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            heartbeat_at INTEGER NOT NULL,
+            applied_seq INTEGER NOT NULL,
+            applied_at INTEGER,
+            status TEXT NOT NULL,
+            resyncs INTEGER NOT NULL
+        );
+        CREATE TABLE lag_samples (
+            replica_id TEXT NOT NULL,
+            sampled_at INTEGER NOT NULL,
+            head_seq INTEGER NOT NULL,
+            applied_seq INTEGER NOT NULL,
+            lag_seconds REAL NOT NULL,
+            PRIMARY KEY (replica_id, sampled_at)
+        );
+        CREATE INDEX lag_samples_time ON lag_samples(sampled_at);
+        CREATE TABLE sync_lease (
+            gateway_id TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            run_id INTEGER,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE TABLE sync_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            gateway_id TEXT NOT NULL,
+            trigger TEXT NOT NULL,
+            requested_by TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER,
+            counters TEXT NOT NULL,
+            errors TEXT NOT NULL
+        );
+        CREATE TABLE orphan_reviews (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            artifact_uuid TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            handle TEXT NOT NULL,
+            deployment_id TEXT,
+            deployed_at INTEGER,
+            verdict TEXT NOT NULL,
+            status TEXT NOT NULL,
+            api_keys INTEGER NOT NULL,
+            subscriptions INTEGER NOT NULL,
+            detected_run INTEGER,
+            detected_at INTEGER NOT NULL,
+            reason TEXT,
+            decided_by TEXT,
+            decided_from TEXT,
+            decided_at INTEGER,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX orphan_reviews_artifact ON orphan_reviews(artifact_uuid, id);
+        CREATE INDEX orphan_reviews_status ON orphan_reviews(status);
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            client_address TEXT,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            detail TEXT
+        );
+        """
+}

@@ -1,0 +1,69 @@
+/// What to do with an orphan's review, decided by `OrphanReviewPolicy` from the latest review.
+public enum ReviewAction: Sendable, Equatable {
+    /// Leave everything as it is (e.g. a rejection that sticks).
+    case keep
+    /// Change the open review's verdict and status.
+    case update(reviewId: Int64, verdict: OrphanVerdict, status: ReviewStatus)
+    /// Open a new review (superseding `supersede`, if given).
+    case insert(verdict: OrphanVerdict, status: ReviewStatus, supersede: Int64?)
+
+    /// The status the review ends with, if the action sets one.
+    public var resultingStatus: ReviewStatus? {
+        switch self {
+        case .keep: nil
+        case .update(_, _, let status), .insert(_, let status, _): status
+        }
+    }
+}
+
+/// An operator's decision on a review.
+public enum ReviewDecision: String, Sendable, Equatable {
+    case approve
+    case reject
+    case confirmRetention = "confirm_retention"
+}
+
+/// What a decision did.
+public enum DecisionResult: Sendable, Equatable {
+    case deleted(Dependents)
+    case rejected
+    case retentionConfirmed
+    /// The artifact changed since the review; nothing was deleted.
+    case superseded
+    /// The decision does not apply to this review; nothing changed.
+    case refused(String)
+}
+
+/// Orphan reviews and operator decisions. Each call is one transaction, audit row included.
+public protocol ReviewStore: Sendable {
+    /// Reads the artifact's latest review, asks `decide`, and carries out its action: retaining the
+    /// row (conditional write) when the status becomes `retained`. Returns the resulting review.
+    func recordOrphan(
+        _ candidate: ArtifactSummary, verdict: OrphanVerdict, reason: String?, runId: Int64?,
+        decide: @escaping @Sendable (OrphanReview?, RowVersion, OrphanVerdict) -> ReviewAction
+    ) async throws -> OrphanReview?
+    /// Marks open reviews of these artifacts superseded (they are listed on the platform again).
+    func supersedeReviews(artifactIds: Set<String>) async throws -> Int
+    /// Applies an operator decision; an approval deletes the artifact, its keys and subscriptions
+    /// only while the row is the one reviewed (else the review becomes superseded).
+    func decide(reviewId: Int64, decision: ReviewDecision, actor: Actor, allowUnverified: Bool) async throws -> DecisionResult
+    func review(id: Int64) async throws -> OrphanReview?
+    /// Reviews in these statuses, newest first.
+    func reviews(statuses: [ReviewStatus], limit: Int) async throws -> [OrphanReview]
+    func reviewHistory(artifactUUID: String) async throws -> [OrphanReview]
+}
+
+/// The audit trail of operator decisions and sync requests.
+public protocol AuditLog: Sendable {
+    func appendAudit(actor: Actor, action: String, target: String, outcome: String, detail: String?) async throws
+    func auditEntries(limit: Int) async throws -> [AuditEntry]
+}
+
+/// Everything the engine needs from a backend.
+public protocol GatewayStore: ArtifactStore, EventLog, ReplicaRegistry, SyncRunLog, ReviewStore, AuditLog {
+    var gatewayId: String { get }
+    /// `sqlite` or `postgres`.
+    var backendName: String { get }
+    /// A file path or a URL without its password.
+    var location: String { get }
+}

@@ -1,0 +1,103 @@
+import Logging
+
+extension SyncEngine {
+    /// Classifies orphan candidates and records their reviews; returns the ones to delete now
+    /// (only with `orphan_policy = "auto"`).
+    func classifyOrphans(_ plan: SyncPlan, listing: DeploymentListing, progress: SyncProgress, runId: Int64) async throws -> [OrphanReview] {
+        guard !plan.orphanCandidates.isEmpty else { return [] }
+        guard Self.orphanDetectionIsSafe(listing) else {
+            await progress.error(
+                "orphan check skipped: the listing had entries without an artifact id, so no orphan can be trusted")
+            return []
+        }
+        let verdicts = await OrphanClassifier(platform: platform, options: options).classify(plan.orphanCandidates)
+        var reportedFailure = false
+        var deletions: [OrphanReview] = []
+        for candidate in plan.orphanCandidates {
+            let verdict = verdicts.verdicts[candidate.uuid] ?? .unverified
+            let reason = verdicts.reasons[candidate.uuid]
+            if verdict == .unverified, !reportedFailure {
+                reportedFailure = true
+                await progress.error("\(reason ?? "exists check failed"); affected orphans are unverified and nothing was deleted")
+            }
+            guard let review = try await store.recordOrphan(
+                candidate, verdict: verdict, reason: reason, runId: runId, decide: ReviewRules.action)
+            else { continue }
+            await progress.update { counters in
+                switch (review.verdict, review.status) {
+                case (.existsOnPlatform, .retained), (.existsOnPlatform, .retentionConfirmed): counters.retained += 1
+                case (.unverified, _): counters.unverified += 1
+                case (.deletedOnPlatform, .pending): counters.pendingDeletion += 1
+                default: break
+                }
+            }
+            if options.orphanPolicy == .auto, review.verdict == .deletedOnPlatform, review.status == .pending {
+                deletions.append(review)
+            }
+        }
+        await progress.flush()
+        return deletions
+    }
+
+    /// Fetches kind by kind in dependency order; within a kind, `fetchConcurrency` batches are in
+    /// flight. A failed batch is retried, then reported; the others continue.
+    func fetchAndApply(_ fetches: [PlannedFetch], progress: SyncProgress) async throws {
+        for kind in ArtifactKind.fetchOrder {
+            let batches = fetches.filter { $0.deployment.kind == kind }.chunked(options.batchSize).map(Array.init)
+            var next = 0
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                func startNext() {
+                    guard next < batches.count else { return }
+                    let batch = batches[next]
+                    next += 1
+                    group.addTask { try await self.fetchBatch(batch, progress: progress) }
+                }
+                for _ in 0..<min(options.fetchConcurrency, batches.count) { startNext() }
+                while try await group.next() != nil { startNext() }
+            }
+        }
+    }
+
+    private func fetchBatch(_ batch: [PlannedFetch], progress: SyncProgress) async throws {
+        let ids = batch.map(\.deployment.deploymentId)
+        let files: [String: [ArchiveFile]]
+        do {
+            files = try await Retry.run(attempts: options.attempts, baseDelay: options.retryBaseDelay) { [platform] in
+                try await platform.fetchDeployments(ids)
+            }
+        } catch {
+            let first = ids.first ?? "", last = ids.last ?? ""
+            await progress.error("batch of \(ids.count) deployments (\(first)…\(last)) not applied: \(error)")
+            return
+        }
+        let mapped = ArtifactMapper.map(batch, files: files)
+        for missing in mapped.missing { await progress.error(missing.reason) }
+        // A store failure here is not transient data trouble: it fails the run.
+        let outcomes = try await store.upsertArtifacts(mapped.artifacts)
+        for (artifact, outcome) in zip(mapped.artifacts, outcomes) {
+            if case .rejected(let why) = outcome { await progress.error("\(artifact.uuid) rejected: \(why)") }
+        }
+        await progress.update { counters in
+            counters.fetched += outcomes.filter(\.affected).count
+            counters.stale += outcomes.filter { $0 == .stale }.count
+            counters.missing += mapped.missing.count
+        }
+        await progress.flush()
+    }
+
+    /// Deletes in reverse dependency order (Mcp → RestApi → LlmProxy → LlmProvider).
+    func deleteOrphans(_ reviews: [OrphanReview], progress: SyncProgress) async throws {
+        let policyActor = Actor(user: "orphan_policy=auto", clientAddress: nil)
+        for kind in ArtifactKind.deletionOrder {
+            for review in reviews where review.kind == kind {
+                let result = try await store.decide(reviewId: review.id, decision: .approve, actor: policyActor, allowUnverified: false)
+                switch result {
+                case .deleted: await progress.update { $0.deleted += 1; $0.pendingDeletion -= 1 }
+                case .superseded: await progress.note("\(review.artifactUUID) changed since it was found orphaned; not deleted")
+                case .refused(let why): await progress.error(why)
+                default: break
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+
+/// Runs startup syncs (DESIGN §3): list, diff, classify orphans, fetch in batches, apply with
+/// guarded writes, status updates, deletions. At most one runs per gateway at a time.
+public final class SyncEngine: Sendable {
+    let store: any GatewayStore
+    let platform: any PlatformAPI
+    let options: SyncOptions
+    let logger: Logger
+
+    public init(store: any GatewayStore, platform: any PlatformAPI, options: SyncOptions = SyncOptions(), logger: Logger = Logger(label: "gwops.sync")) {
+        self.store = store
+        self.platform = platform
+        self.options = options
+        self.logger = logger
+    }
+
+    /// What a run would do now, without writing anything.
+    public func preview(checkOrphans: Bool = true) async throws -> SyncPreview {
+        let listing = try await Retry.run(attempts: options.attempts, baseDelay: options.retryBaseDelay) { [platform] in
+            try await platform.listDeployments(since: nil)
+        }
+        let local = try await store.artifactSummaries()
+        let plan = SyncDiff.plan(remote: listing.deployments, local: local, protectedIds: Self.protectedIds(listing))
+        var verdicts = OrphanVerdicts()
+        if checkOrphans, Self.orphanDetectionIsSafe(listing) {
+            verdicts = await OrphanClassifier(platform: platform, options: options).classify(plan.orphanCandidates)
+        }
+        return SyncPreview(plan: plan, unreadable: listing.unreadable, verdicts: verdicts, listed: listing.deployments.count)
+    }
+
+    /// Runs a sync and returns its final record. Throws `SyncError.busy` when another sync holds
+    /// the lease, `SyncError.failed` when the run could not proceed (it is recorded either way).
+    @discardableResult
+    public func run(trigger: SyncTrigger, requestedBy: Actor) async throws -> SyncRunRecord {
+        let holder = SyncLeaseHolder(
+            token: UUID().uuidString, host: ProcessProbe.hostName, pid: ProcessProbe.currentPID)
+        let runId: Int64
+        switch try await store.beginSyncRun(
+            trigger: trigger, requestedBy: requestedBy.display, holder: holder, ttl: options.leaseTTL)
+        {
+        case .busy(let who, let id): throw SyncError.busy(holder: who, runId: id)
+        case .started(let id): runId = id
+        }
+        logger.info("sync run started", metadata: ["run": "\(runId)", "trigger": "\(trigger.rawValue)"])
+        let progress = SyncProgress(runId: runId, store: store)
+        let renewal = Task { [store, options] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: options.leaseTTL / 3)
+                if Task.isCancelled { break }
+                if (try? await store.renewSyncLease(holder: holder, ttl: options.leaseTTL)) == false {
+                    await progress.error("the single-flight lease was lost; another sync may have started")
+                    break
+                }
+            }
+        }
+        defer { renewal.cancel() }
+
+        var outcome = SyncOutcome.succeeded
+        var failure: String?
+        do {
+            try await execute(progress: progress, runId: runId)
+        } catch {
+            outcome = .failed
+            let reason = "\(error)"
+            failure = reason
+            await progress.error(reason)
+        }
+        let (counters, errors) = await progress.snapshot()
+        if outcome != .failed, counters.errors > 0 { outcome = .partial }
+        try await store.finishSyncRun(id: runId, outcome: outcome, counters: counters, errors: errors, holder: holder)
+        logger.info("sync run finished", metadata: ["run": "\(runId)", "outcome": "\(outcome.rawValue)"])
+        if let failure { throw SyncError.failed(runId: runId, reason: failure) }
+        guard let record = try await store.syncRun(id: runId) else {
+            throw SyncError.failed(runId: runId, reason: "the run's record vanished")
+        }
+        return record
+    }
+
+    private func execute(progress: SyncProgress, runId: Int64) async throws {
+        let listing = try await Retry.run(attempts: options.attempts, baseDelay: options.retryBaseDelay) { [platform] in
+            try await platform.listDeployments(since: nil)
+        }
+        await progress.update { $0.listed = listing.deployments.count }
+        for entry in listing.unreadable { await progress.error("listing: \(entry.reason)") }
+
+        await progress.enter(.diffing)
+        let local = try await store.artifactSummaries()
+        let plan = SyncDiff.plan(remote: listing.deployments, local: local, protectedIds: Self.protectedIds(listing))
+        await progress.update {
+            $0.toFetch = plan.fetches.count
+            $0.drift = plan.drift.count
+            $0.skipped = plan.unknownState.count + listing.unreadable.count
+        }
+        for entry in plan.unknownState.prefix(50) {
+            await progress.note("skipped \(entry.kind.rawValue) \(entry.artifactId): unknown state \(entry.state.wire)")
+        }
+        for drift in plan.drift.prefix(50) {
+            await progress.note(
+                "drift: \(drift.artifactId) is newer locally (\(drift.localDeployedAt)) than on the platform (\(drift.remoteDeployedAt))")
+        }
+        _ = try await store.supersedeReviews(artifactIds: Set(listing.deployments.map(\.artifactId)))
+
+        await progress.enter(.classifying)
+        let deletions = try await classifyOrphans(plan, listing: listing, progress: progress, runId: runId)
+
+        await progress.enter(.fetching)
+        try await fetchAndApply(plan.fetchesInDependencyOrder, progress: progress)
+
+        await progress.enter(.statusUpdates)
+        for chunk in plan.statusUpdates.chunked(500) {
+            let outcomes = try await store.updateStatuses(Array(chunk))
+            await progress.update {
+                $0.statusUpdated += outcomes.filter(\.affected).count
+                $0.stale += outcomes.filter { !$0.affected }.count
+            }
+        }
+
+        await progress.enter(.deleting)
+        try await deleteOrphans(deletions, progress: progress)
+        await progress.enter(.done)
+    }
+
+    static func protectedIds(_ listing: DeploymentListing) -> Set<String> {
+        Set(listing.unreadable.compactMap(\.artifactId))
+    }
+
+    /// Orphan detection needs every listed id: one unreadable entry without an id could be any
+    /// local artifact, so no orphan can be trusted.
+    static func orphanDetectionIsSafe(_ listing: DeploymentListing) -> Bool {
+        !listing.unreadable.contains { $0.artifactId == nil }
+    }
+}
+
+/// What `SyncEngine.preview` found.
+public struct SyncPreview: Sendable, Equatable {
+    public var plan: SyncPlan
+    public var unreadable: [UnreadableDeployment]
+    public var verdicts: OrphanVerdicts
+    public var listed: Int
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        guard size > 0 else { return [self[...]] }
+        return stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

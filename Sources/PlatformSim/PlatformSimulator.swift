@@ -1,0 +1,199 @@
+import Core
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The simulated platform API on loopback: the contract's endpoints under `/api/internal/v1`
+/// plus admin endpoints under `/sim` for tests, the demo and benchmarks.
+public struct PlatformSimulator: Sendable {
+    public let platform: SimulatedPlatform
+    public let apiKey: String
+    let logger: Logger
+
+    public init(platform: SimulatedPlatform, apiKey: String, logger: Logger = Logger(label: "gwops.platform-sim")) {
+        self.platform = platform
+        self.apiKey = apiKey
+        self.logger = logger
+    }
+
+    /// Serves on `host:port` (port 0 picks a free one) until cancelled; `onListening` gets the port.
+    public func run(host: String = "127.0.0.1", port: Int = 0, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = Router()
+        routes(router)
+        var quiet = logger
+        quiet.logLevel = .warning
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "gwops-platform-sim"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: quiet)
+        try await app.run()
+    }
+
+    func routes(_ router: Router<BasicRequestContext>) {
+        let api = router.group("api/internal/v1")
+        api.get("deployments") { request, _ in try await self.listDeployments(request) }
+        api.post("deployments/fetch-batch") { request, context in try await self.fetchBatch(request, context) }
+        api.post("artifacts/exists") { request, context in try await self.exists(request, context) }
+
+        let sim = router.group("sim")
+        sim.get("state") { request, _ in
+            try self.authorize(request)
+            let state = SimWire.State(artifacts: await self.platform.all().map(SimWire.stateEntry))
+            return try Self.json(state)
+        }
+        sim.post("artifacts") { request, context in
+            try self.authorize(request)
+            let body = try await Self.decode(SimWire.CreateRequest.self, request, context)
+            let kind = body.kind.flatMap(ArtifactKind.init(rawValue:))
+            let made = await self.platform.create(count: max(1, body.count ?? 1), kind: kind)
+            return try Self.json(SimWire.State(artifacts: made.map(SimWire.stateEntry)))
+        }
+        sim.post("artifacts/:id/deploy") { request, context in
+            try await self.admin(request, context) { await self.platform.deploy($0) }
+        }
+        sim.post("artifacts/:id/undeploy") { request, context in
+            try await self.admin(request, context) { await self.platform.undeploy($0) }
+        }
+        sim.delete("artifacts/:id/deployment") { request, context in
+            try await self.admin(request, context) { await self.platform.deleteDeployment($0) }
+        }
+        sim.delete("artifacts/:id") { request, context in
+            try await self.admin(request, context) { await self.platform.deleteArtifact($0) }
+        }
+        sim.post("faults") { request, context in
+            try self.authorize(request)
+            let fault = try await Self.decode(SimFault.self, request, context)
+            await self.platform.addFault(fault)
+            return Response(status: .noContent)
+        }
+        sim.delete("faults") { request, _ in
+            try self.authorize(request)
+            await self.platform.clearFaults()
+            return Response(status: .noContent)
+        }
+    }
+
+    private func admin(
+        _ request: Request, _ context: BasicRequestContext, _ change: @Sendable (String) async -> SimArtifact?
+    ) async throws -> Response {
+        try authorize(request)
+        let id = try context.parameters.require("id")
+        guard let artifact = await change(id) else {
+            throw SimError(status: .notFound, message: "Not Found", description: "artifact \(id) not found or has no deployment")
+        }
+        return try Self.json(SimWire.stateEntry(artifact))
+    }
+
+    // MARK: Contract endpoints
+
+    private func listDeployments(_ request: Request) async throws -> Response {
+        try authorize(request)
+        let fault = await platform.takeFault(.deployments)
+        if let early = try await apply(fault) { return early }
+        var since: Timestamp?
+        if let text = request.uri.queryParameters.get("since") {
+            guard let parsed = Timestamp(rfc3339: text) else {
+                throw SimError(status: .badRequest, message: "Bad Request", description: "since \"\(text)\" is not an RFC 3339 date-time")
+            }
+            since = parsed
+        }
+        let listing = await platform.listing(since: since).map(SimWire.deployment)
+        return try Self.json(SimWire.Deployments(deployments: listing), fault: fault)
+    }
+
+    private func fetchBatch(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try authorize(request)
+        guard request.headers[.accept] == "application/x-tar+gzip" else {
+            throw SimError(status: .notAcceptable, message: "Not Acceptable", description: "Accept must be application/x-tar+gzip")
+        }
+        let fault = await platform.takeFault(.fetchBatch)
+        if let early = try await apply(fault) { return early }
+        let body = try await Self.decode(SimWire.BatchRequest.self, request, context)
+        guard let ids = body.deploymentIds, !ids.isEmpty else {
+            throw SimError(status: .badRequest, message: "Bad Request", description: "deploymentIds must not be empty")
+        }
+        var tar = TarWriter()
+        for (artifact, deployment) in await platform.contents(deploymentIds: ids) {
+            tar.addDirectory(deployment.deploymentId + "/")
+            let name = "\(deployment.deploymentId)/\(artifact.kind.archivePrefix)-\(artifact.id).yaml"
+            tar.addFile(name, content: Array(ContentGenerator.yaml(for: artifact).utf8))
+        }
+        var bytes = try TarWriter.gzip(tar.finish())
+        if fault?.corruptArchive == true, bytes.count > 20 {
+            for i in 10..<min(bytes.count, 40) { bytes[i] ^= 0x5A }
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-tar+gzip"
+        headers[.contentDisposition] = "attachment; filename=\"deployments.tar.gz\""
+        return Self.respond(bytes, headers: headers, fault: fault)
+    }
+
+    private func exists(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try authorize(request)
+        let fault = await platform.takeFault(.exists)
+        if let early = try await apply(fault) { return early }
+        let body = try await Self.decode(SimWire.ExistsRequest.self, request, context)
+        guard let ids = body.artifactIds, !ids.isEmpty else {
+            throw SimError(status: .badRequest, message: "Bad Request", description: "artifactIds must not be empty")
+        }
+        var entries: [SimWire.ExistsEntry] = []
+        for id in ids { entries.append(.init(artifactId: id, exists: await platform.exists(id))) }
+        return try Self.json(SimWire.ExistsResponse(artifacts: entries), fault: fault)
+    }
+
+    // MARK: Helpers
+
+    private func authorize(_ request: Request) throws {
+        guard request.headers[HTTPField.Name("api-key")!] == apiKey else {
+            throw SimError(status: .unauthorized, message: "Unauthorized", description: "missing or invalid api-key header")
+        }
+    }
+
+    /// Sleeps for a delay fault; returns the error response of a status fault.
+    private func apply(_ fault: SimFault?) async throws -> Response? {
+        guard let fault else { return nil }
+        if let delay = fault.delayMs, delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+        if let status = fault.status {
+            return try Self.json(
+                SimWire.ErrorBody(code: status, message: "Injected fault", description: "simulated \(status) on \(fault.endpoint.rawValue)"),
+                status: HTTPResponse.Status(code: status))
+        }
+        return nil
+    }
+
+    /// Builds a response; a `truncateBody` fault cuts the body in half.
+    private static func respond(_ bytes: [UInt8], headers: HTTPFields, status: HTTPResponse.Status = .ok, fault: SimFault?) -> Response {
+        let body = fault?.truncateBody == true ? Array(bytes.prefix(bytes.count / 2)) : bytes
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, fault: SimFault? = nil) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return respond(Array(try JSONEncoder().encode(value)), headers: headers, status: status, fault: fault)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: BasicRequestContext) async throws -> T {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 64 * 1024 * 1024)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw SimError(status: .badRequest, message: "Bad Request", description: "request body is not valid JSON for this call")
+        }
+    }
+}
+
+/// An error answered as the contract's `{code, message, description}` body.
+struct SimError: HTTPResponseError {
+    var status: HTTPResponse.Status
+    var message: String
+    var description: String
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        try PlatformSimulator.json(SimWire.ErrorBody(code: Int(status.code), message: message, description: description), status: status)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Core
+
+/// The simulated platform's state: artifacts, their deployments on this gateway, and faults.
+/// Deterministic from its seed; admin operations move it like a real control plane would.
+public actor SimulatedPlatform {
+    public static let baseTime = Timestamp(rfc3339: "2026-01-01T00:00:00Z")!
+
+    private var catalog: SimCatalog
+    private var faults: [SimFault] = []
+
+    public init(deployments: Int, seed: UInt64) {
+        catalog = SimCatalog(seed: seed)
+        for _ in 0..<deployments { _ = catalog.generate(at: nil) }
+    }
+
+    private var artifacts: [String: SimArtifact] { catalog.artifacts }
+    private var order: [String] { catalog.order }
+
+    // MARK: Reads
+
+    /// Every artifact, in creation order.
+    public func all() -> [SimArtifact] { order.compactMap { artifacts[$0] } }
+
+    public func artifact(_ id: String) -> SimArtifact? { artifacts[id] }
+
+    /// The deployments listed for this gateway, ordered RestApi, LlmProvider, LlmProxy, Mcp.
+    public func listing(since: Timestamp?) -> [(SimArtifact, SimDeployment)] {
+        let listed = order.compactMap { id -> (SimArtifact, SimDeployment)? in
+            guard let a = artifacts[id], let d = a.deployment else { return nil }
+            if let since, d.deployedAt < since { return nil }
+            return (a, d)
+        }
+        return ArtifactKind.listingOrder.flatMap { kind in listed.filter { $0.0.kind == kind } }
+    }
+
+    /// Content for the known deployment ids, keyed by deployment id.
+    public func contents(deploymentIds: [String]) -> [(SimArtifact, SimDeployment)] {
+        let wanted = Set(deploymentIds)
+        return order.compactMap { id in
+            guard let a = artifacts[id], let d = a.deployment, wanted.contains(d.deploymentId) else { return nil }
+            return (a, d)
+        }
+    }
+
+    public func exists(_ id: String) -> Bool { artifacts[id] != nil }
+
+    // MARK: Admin operations
+
+    /// Creates `count` more artifacts, deployed now; returns them.
+    public func create(count: Int, kind: ArtifactKind? = nil) -> [SimArtifact] {
+        (0..<count).map { _ in catalog.generate(at: catalog.nextPerformedAt(), kind: kind, forceDeployed: true) }
+    }
+
+    /// Deploys the artifact with a new deployment id.
+    public func deploy(_ id: String) -> SimArtifact? {
+        guard var a = artifacts[id] else { return nil }
+        a.revision += 1
+        a.deployment = SimDeployment(
+            deploymentId: catalog.newDeploymentId(), state: .deployed, deployedAt: catalog.nextPerformedAt())
+        catalog.artifacts[id] = a
+        return a
+    }
+
+    /// Marks the deployment undeployed (same deployment id, new time).
+    public func undeploy(_ id: String) -> SimArtifact? {
+        guard var a = artifacts[id], var d = a.deployment else { return nil }
+        d.state = .undeployed
+        d.deployedAt = catalog.nextPerformedAt()
+        a.deployment = d
+        catalog.artifacts[id] = a
+        return a
+    }
+
+    /// Removes the deployment record; the artifact stays on the platform.
+    public func deleteDeployment(_ id: String) -> SimArtifact? {
+        guard var a = artifacts[id], a.deployment != nil else { return nil }
+        a.deployment = nil
+        catalog.artifacts[id] = a
+        return a
+    }
+
+    /// Removes the artifact and its deployment.
+    public func deleteArtifact(_ id: String) -> SimArtifact? {
+        guard let a = catalog.artifacts.removeValue(forKey: id) else { return nil }
+        catalog.order.removeAll { $0 == id }
+        return a
+    }
+
+    // MARK: Faults
+
+    public func addFault(_ fault: SimFault) { faults.append(fault) }
+
+    public func clearFaults() { faults.removeAll() }
+
+    /// Takes (and counts down) the first fault for the endpoint.
+    public func takeFault(_ endpoint: SimEndpoint) -> SimFault? {
+        guard let index = faults.firstIndex(where: { $0.endpoint == endpoint }) else { return nil }
+        let fault = faults[index]
+        let remaining = (fault.count ?? 1) - 1
+        if remaining <= 0 { faults.remove(at: index) } else { faults[index].count = remaining }
+        return fault
+    }
+
+}
+
+/// The artifacts and the deterministic generator behind them.
+struct SimCatalog {
+    var rng: SeededRandom
+    var artifacts: [String: SimArtifact] = [:]
+    var order: [String] = []
+    var lastPerformedAt = SimulatedPlatform.baseTime
+    var created = 0
+
+    init(seed: UInt64) { rng = SeededRandom(seed: seed) }
+
+    mutating func nextPerformedAt() -> Timestamp {
+        let now = Timestamp.now.millisecondPrecision
+        lastPerformedAt = max(now, Timestamp(milliseconds: lastPerformedAt.milliseconds + 1))
+        return lastPerformedAt
+    }
+
+    mutating func newDeploymentId() -> String {
+        "dep-" + String(rng.next() & 0xFFFF_FFFF_FFFF, radix: 16)
+    }
+
+    mutating func generate(at performedAt: Timestamp?, kind requested: ArtifactKind? = nil, forceDeployed: Bool = false) -> SimArtifact {
+        let index = created
+        created += 1
+        let roll = rng.next() % 100
+        var kind = requested ?? (roll < 50 ? .restApi : roll < 65 ? .llmProvider : roll < 80 ? .llmProxy : .mcp)
+        let providers = order.filter { artifacts[$0]?.kind == .llmProvider }
+        if kind == .llmProxy, providers.isEmpty { kind = .llmProvider }
+        let id = rng.uuid()
+        let providerId: String? = kind == .llmProxy ? providers[Int(rng.next() % UInt64(providers.count))] : nil
+        let stem = ContentGenerator.nouns[Int(rng.next() % UInt64(ContentGenerator.nouns.count))]
+        let handle = "\(stem)-\(kind.archivePrefix)-\(index)"
+        let at = performedAt ?? Timestamp(milliseconds: SimulatedPlatform.baseTime.milliseconds + Int64(index) * 1000 + Int64(rng.next() % 1000))
+        let state: RemoteState = !forceDeployed && rng.next() % 10 == 0 ? .undeployed : .deployed
+        let major: UInt64 = 1 + rng.next() % 3
+        let minor: UInt64 = rng.next() % 10
+        let version = "v\(major).\(minor)"
+        let artifact = SimArtifact(
+            id: id, kind: kind, handle: handle, displayName: "\(stem.capitalized) \(kind.label) \(index)",
+            version: version, providerId: providerId,
+            deployment: SimDeployment(deploymentId: newDeploymentId(), state: state, deployedAt: at), revision: 1)
+        artifacts[id] = artifact
+        order.append(id)
+        return artifact
+    }
+}
