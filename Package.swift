@@ -65,7 +65,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core", "PlatformSim", "TestSupport"]),
-        .testTarget(name: "PlatformSimTests", dependencies: ["Core", "PlatformSim", "TestSupport"]),
+        .testTarget(name: "PlatformSimTests", dependencies: ["Core", "PlatformSim", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Runs the built `gwops` executable as a child process (crash and multi-process tests).
+public enum GwopsBinary {
+    /// The `gwops` next to the test bundle in the build directory.
+    public static func path() throws -> String {
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "")
+        for _ in 0..<4 {
+            dir.deleteLastPathComponent()
+            let candidate = dir.appendingPathComponent("gwops").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        let fallback = FileManager.default.currentDirectoryPath + "/.build/debug/gwops"
+        if FileManager.default.isExecutableFile(atPath: fallback) { return fallback }
+        throw HarnessError.binaryNotFound("gwops executable not found near \(CommandLine.arguments.first ?? "?"); run `swift build` first")
+    }
+
+    /// Starts `gwops args…` with stdout and stderr to files in `directory`.
+    public static func start(_ args: [String], environment: [String: String] = [:], logPrefix: String, in directory: TemporaryDirectory) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try path())
+        process.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        _ = FileManager.default.createFile(atPath: directory.file("\(logPrefix).out"), contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.file("\(logPrefix).err"), contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: directory.file("\(logPrefix).out"))
+        process.standardError = FileHandle(forWritingAtPath: directory.file("\(logPrefix).err"))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs to completion; returns exit status, stdout, stderr.
+    public static func run(_ args: [String], environment: [String: String] = [:], in directory: TemporaryDirectory) throws -> (Int32, String, String) {
+        let prefix = "run-\(UUID().uuidString.prefix(6))"
+        let process = try start(args, environment: environment, logPrefix: prefix, in: directory)
+        process.waitUntilExit()
+        let out = (try? String(contentsOfFile: directory.file("\(prefix).out"), encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: directory.file("\(prefix).err"), encoding: .utf8)) ?? ""
+        return (process.terminationStatus, out, err)
+    }
+
+    /// Writes a config for a SQLite store and a platform at `platformURL`.
+    public static func writeConfig(in directory: TemporaryDirectory, gatewayId: String, platformURL: String, storePath: String, extra: String = "") -> String {
+        let text = """
+            [gateway]
+            id = "\(gatewayId)"
+
+            [platform]
+            url = "\(platformURL)"
+            api_key_env = "GWOPS_TEST_API_KEY"
+            timeout = "10s"
+
+            [store]
+            backend = "sqlite"
+            path = "\(storePath)"
+            \(extra)
+            """
+        let path = directory.file("config.toml")
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+}
