@@ -136,6 +136,7 @@ struct SimCatalog {
         let stem = ContentGenerator.nouns[Int(rng.next() % UInt64(ContentGenerator.nouns.count))]
         let handle = "\(stem)-\(kind.archivePrefix)-\(index)"
         let at = performedAt ?? Timestamp(milliseconds: SimulatedPlatform.baseTime.milliseconds + Int64(index) * 1000 + Int64(rng.next() % 1000))
+        lastPerformedAt = max(lastPerformedAt, at)  // later actions stay newer even if the clock is behind
         let state: RemoteState = !forceDeployed && rng.next() % 10 == 0 ? .undeployed : .deployed
         let major: UInt64 = 1 + rng.next() % 3
         let minor: UInt64 = rng.next() % 10

@@ -58,6 +58,8 @@ public actor ReplicaRunner {
         do {
             try await applyLoop()
         } catch is CancellationError {
+        } catch where Task.isCancelled {
+            // Stopping: whatever the store said while being cancelled is not a failure.
         } catch {
             logger.error("replica apply loop failed", metadata: ["replica": "\(replicaId)", "error": "\(error)"])
             await stop()
@@ -66,9 +68,13 @@ public actor ReplicaRunner {
         await stop()
     }
 
+    /// Records the stop even when the run was cancelled (the store refuses cancelled tasks).
     private func stop() async {
         state = .stopped
-        try? await beat()
+        let (store, id, seq, at, resyncs) = (store, replicaId, appliedSeq, appliedAt, resyncs)
+        await Task.detached {
+            try? await store.heartbeat(id: id, appliedSeq: seq, appliedAt: at, state: .stopped, resyncs: resyncs)
+        }.value
     }
 
     private func applyLoop() async throws {

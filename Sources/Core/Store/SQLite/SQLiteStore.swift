@@ -74,6 +74,8 @@ public final class SQLiteStore: Sendable {
             }
         } catch let error as StorageError {
             throw error
+        } catch let error as CancellationError {
+            throw error
         } catch {
             throw StorageError.query(operation: operation, reason: "\(error)")
         }
@@ -84,6 +86,8 @@ public final class SQLiteStore: Sendable {
         do {
             return try await pool.read(body)
         } catch let error as StorageError {
+            throw error
+        } catch let error as CancellationError {
             throw error
         } catch {
             throw StorageError.query(operation: operation, reason: "\(error)")
