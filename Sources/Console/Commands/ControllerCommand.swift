@@ -23,11 +23,9 @@ struct ControllerCommand: AsyncParsableCommand {
         let store = try Runtime.openStore(config)
         let logger = Runtime.logger("gwops.controller", level: .info)
         var engine: SyncEngine?
-        var client: PlatformClient?
         if !skipSync {
-            let c = try Runtime.platformClient(config, environment: global.environment, logger: logger)
-            client = c
-            engine = SyncEngine(store: store, platform: c, options: config.syncOptions, logger: logger)
+            let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)
+            engine = SyncEngine(store: store, platform: client, options: config.syncOptions, logger: logger)
         }
         var options = ReplicaOptions()
         options.fallbackPoll = config.eventHub.fallbackPoll
@@ -41,14 +39,8 @@ struct ControllerCommand: AsyncParsableCommand {
         let service = ControllerService(runner: runner, cleaner: cleaner, engine: engine, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            await client?.shutdown()
-            throw error
-        }
-        await client?.shutdown()
-        log?.close()
+        defer { log?.close() }
+        try await group.run()
     }
 }
 

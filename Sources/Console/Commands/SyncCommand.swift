@@ -18,24 +18,15 @@ struct SyncCommand: AsyncParsableCommand {
         let store = try Runtime.openStore(config)
         let logger = Runtime.logger("gwops.sync", level: .warning)
         let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)
-        defer { Task { await client.shutdown() } }
         let engine = SyncEngine(store: store, platform: client, options: config.syncOptions, logger: logger)
         if dryRun {
             let preview = try await engine.preview()
             print(json ? try Terminal.json(PlanJSON(preview)) : PlanText.render(preview))
-            await client.shutdown()
             return
         }
         let started = ContinuousClock.now
-        let record: SyncRunRecord
-        do {
-            record = try await engine.run(trigger: .cli, requestedBy: Runtime.actor)
-        } catch {
-            await client.shutdown()
-            throw error
-        }
+        let record = try await engine.run(trigger: .cli, requestedBy: Runtime.actor)
         let elapsed = (ContinuousClock.now - started).seconds
-        await client.shutdown()
         if json {
             print(try Terminal.json(RunJSON(record, seconds: elapsed)))
         } else {

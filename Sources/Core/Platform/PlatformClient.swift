@@ -37,21 +37,19 @@ public final class PlatformClient: PlatformAPI {
         self.timeout = timeout
         self.limits = limits
         self.logger = logger
-        var config = HTTPClient.Configuration()
-        config.timeout = .init(connect: .seconds(5), read: .seconds(max(1, timeout.components.seconds)))
-        config.httpVersion = .http1Only
-        if !tlsVerify {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.certificateVerification = .none
-            config.tlsConfiguration = tls
-        }
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        client = tlsVerify ? HTTPClient.shared : Self.insecureClient
     }
 
-    /// Closes connections; call once when done.
-    public func shutdown() async {
-        try? await client.shutdown()
-    }
+    /// A process-wide client that skips certificate checks (`tls_verify = false`). Like
+    /// `HTTPClient.shared`, it lives as long as the process and is never shut down.
+    static let insecureClient: HTTPClient = {
+        var config = HTTPClient.Configuration()
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .none
+        config.tlsConfiguration = tls
+        config.timeout = .init(connect: .seconds(10))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+    }()
 
     public func listDeployments(since: Timestamp?) async throws -> DeploymentListing {
         var path = "/deployments"
