@@ -22,8 +22,10 @@ public struct PlatformSimulator: Sendable {
     public func run(host: String = "127.0.0.1", port: Int = 0, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let router = Router()
         routes(router)
+        // Hummingbird reports a cancelled server (our way of stopping it) as an error: keep the
+        // server's own logger to critical failures.
         var quiet = logger
-        quiet.logLevel = .warning
+        quiet.logLevel = .critical
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "gwops-platform-sim"),

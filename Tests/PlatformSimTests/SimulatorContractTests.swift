@@ -158,6 +158,17 @@ struct SimulatorContractTests {
         }
     }
 
+    @Test func listingSinceWithAnOffsetIsTheSameInstant() async throws {
+        try await SimulatorHarness.with(deployments: 60) { h in
+            let http = RawHTTP(h)
+            let utc = try await http.listDeployments(query: "?since=2026-01-01T00%3A00%3A30Z").json(Wire.Deployments.self)
+            let offset = try await http.listDeployments(query: "?since=2026-01-01T01%3A00%3A30%2B01%3A00").json(Wire.Deployments.self)
+            #expect(utc.deployments.map(\.deploymentId) == offset.deployments.map(\.deploymentId))
+            #expect(!utc.deployments.isEmpty)
+            #expect(utc.deployments.count < 60)
+        }
+    }
+
     @Test func listingSinceInTheFutureIsEmpty() async throws {
         try await SimulatorHarness.with(deployments: 20) { h in
             let response = try await RawHTTP(h).listDeployments(query: "?since=2999-01-01T00%3A00%3A00Z")
@@ -186,6 +197,20 @@ struct SimulatorContractTests {
                 .init(artifactId: known[3], exists: true), .init(artifactId: "unknown-2", exists: false),
                 .init(artifactId: known[0], exists: true), .init(artifactId: known[5], exists: true),
             ])
+        }
+    }
+
+    @Test func existsHasNoServerSideLimit() async throws {
+        try await SimulatorHarness.with(deployments: 10) { h in
+            let known = await h.platform.all().map(\.id)
+            let asked = (0..<5_000).map { $0 % 7 == 0 ? known[$0 % known.count] : "unknown-\($0)" }
+
+            let response = try await RawHTTP(h).exists(asked)
+
+            #expect(response.status == 200)
+            let entries = try response.json(Wire.ExistsResponse.self).artifacts
+            #expect(entries.map(\.artifactId) == asked)
+            #expect(entries.map(\.exists) == asked.map { !$0.hasPrefix("unknown-") })
         }
     }
 

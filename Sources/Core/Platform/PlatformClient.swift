@@ -37,19 +37,27 @@ public final class PlatformClient: PlatformAPI {
         self.timeout = timeout
         self.limits = limits
         self.logger = logger
-        client = tlsVerify ? HTTPClient.shared : Self.insecureClient
+        client = tlsVerify ? Self.verifyingClient : Self.insecureClient
     }
 
-    /// A process-wide client that skips certificate checks (`tls_verify = false`). Like
-    /// `HTTPClient.shared`, it lives as long as the process and is never shut down.
-    static let insecureClient: HTTPClient = {
+    /// Process-wide clients (like `HTTPClient.shared`, never shut down). A refused connection
+    /// fails at once instead of being retried until the request's deadline.
+    static let verifyingClient = makeClient(verifyCertificates: true)
+    /// Skips certificate checks (`tls_verify = false`).
+    static let insecureClient = makeClient(verifyCertificates: false)
+
+    static func makeClient(verifyCertificates: Bool) -> HTTPClient {
         var config = HTTPClient.Configuration()
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.certificateVerification = .none
-        config.tlsConfiguration = tls
-        config.timeout = .init(connect: .seconds(10))
+        if !verifyCertificates {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            config.tlsConfiguration = tls
+        }
+        config.timeout = .init(connect: .seconds(5))
+        config.connectionPool.retryConnectionEstablishment = false
+        config.httpVersion = .http1Only
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-    }()
+    }
 
     public func listDeployments(since: Timestamp?) async throws -> DeploymentListing {
         var path = "/deployments"
