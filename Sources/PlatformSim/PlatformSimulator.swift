@@ -12,7 +12,7 @@ public struct PlatformSimulator: Sendable {
     public let apiKey: String
     let logger: Logger
 
-    public init(platform: SimulatedPlatform, apiKey: String, logger: Logger = Logger(label: "gwops.platform-sim")) {
+    public init(platform: SimulatedPlatform, apiKey: String, logger: Logger = .silent("gwops.platform-sim")) {
         self.platform = platform
         self.apiKey = apiKey
         self.logger = logger

@@ -27,7 +27,7 @@ public final class PlatformClient: PlatformAPI {
     /// - Parameter baseURL: the platform URL; `/api/internal/v1` is appended unless present.
     public init(
         baseURL: String, apiKey: String, timeout: Duration = .seconds(30), tlsVerify: Bool = true,
-        limits: Limits = Limits(), logger: Logger = Logger(label: "gwops.platform")
+        limits: Limits = Limits(), logger: Logger = .silent("gwops.platform")
     ) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }

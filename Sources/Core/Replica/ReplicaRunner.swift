@@ -31,7 +31,7 @@ public actor ReplicaRunner {
 
     public init(
         store: any GatewayStore, replicaId: String, options: ReplicaOptions = ReplicaOptions(),
-        logger: Logger = Logger(label: "gwops.replica"), onApply: (@Sendable (HubEvent) -> Void)? = nil
+        logger: Logger = .silent("gwops.replica"), onApply: (@Sendable (HubEvent) -> Void)? = nil
     ) {
         self.store = store
         self.replicaId = replicaId

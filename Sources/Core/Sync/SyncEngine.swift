@@ -9,7 +9,7 @@ public final class SyncEngine: Sendable {
     let options: SyncOptions
     let logger: Logger
 
-    public init(store: any GatewayStore, platform: any PlatformAPI, options: SyncOptions = SyncOptions(), logger: Logger = Logger(label: "gwops.sync")) {
+    public init(store: any GatewayStore, platform: any PlatformAPI, options: SyncOptions = SyncOptions(), logger: Logger = .silent("gwops.sync")) {
         self.store = store
         self.platform = platform
         self.options = options
