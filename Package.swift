@@ -49,11 +49,14 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .executableTarget(
             name: "Console",
             dependencies: [
                 "Core",
                 "PlatformSim",
+                "CNCurses",
+                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

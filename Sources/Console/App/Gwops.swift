@@ -6,6 +6,7 @@ struct Gwops: AsyncParsableCommand {
         commandName: "gwops",
         abstract: "Sync a gateway with its platform, watch the fleet, decide on orphans.",
         subcommands: [
-            SyncCommand.self, StatusCommand.self, OrphansCommand.self, ControllerCommand.self, PlatformSimCommand.self,
+            ConsoleCommand.self, DemoCommand.self, SyncCommand.self, StatusCommand.self, OrphansCommand.self,
+            ControllerCommand.self, PlatformSimCommand.self,
         ])
 }

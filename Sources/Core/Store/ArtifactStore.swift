@@ -51,4 +51,6 @@ public protocol ArtifactStore: Sendable {
     func addAPIKey(_ key: APIKeyRecord) async throws
     func addSubscription(_ subscription: SubscriptionRecord) async throws
     func artifactCounts() async throws -> ArtifactCounts
+    /// API keys per artifact id (artifacts without keys are absent).
+    func apiKeyCounts() async throws -> [String: Int]
 }

@@ -181,6 +181,16 @@ extension SQLiteStore: ArtifactStore {
         }
     }
 
+    public func apiKeyCounts() async throws -> [String: Int] {
+        try await readSnapshot("count API keys") { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT artifact_uuid, COUNT(*) AS n FROM api_keys GROUP BY artifact_uuid") {
+                counts[row["artifact_uuid"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
     /// Deletes the artifact, its subscriptions and keys, and publishes the DELETE event, when the
     /// row is still `expected`. Runs inside the caller's transaction.
     static func conditionalDelete(uuid: String, expected: RowVersion, gatewayId: String, _ db: Database) throws -> Dependents? {

@@ -1,0 +1,76 @@
+import Core
+
+/// The console as a value: state, data, key handling and rendering, no I/O. The runner feeds it
+/// keys and data snapshots and carries out the effects it returns.
+struct ConsoleApp: Sendable {
+    var state: ConsoleState
+    private(set) var data = ConsoleData()
+    /// Row indices passing the filter, per view (recomputed when data or filter change).
+    private(set) var visible: [ConsoleView: [Int]] = [:]
+    var detailContent: String?
+    var detailEvents: [HubEvent] = []
+    var detailHistory: [OrphanReview] = []
+    var detailScroll = 0
+
+    init(readonly: Bool, width: Int = 80, height: Int = 24) {
+        state = ConsoleState(readonly: readonly, width: width, height: height)
+        recompute()
+    }
+
+    /// Takes a new data snapshot, keeping the selection on the same row where possible.
+    mutating func update(_ newData: ConsoleData) {
+        data = newData
+        recompute()
+    }
+
+    mutating func resize(width: Int, height: Int) {
+        state.width = width
+        state.height = height
+        clampAll()
+    }
+
+    mutating func recompute() {
+        let f = state.filter.lowercased()
+        func pass(_ fields: [String]) -> Bool { f.isEmpty || fields.contains { $0.lowercased().contains(f) } }
+        visible[.artifacts] = data.artifacts.indices.filter { i in
+            let r = data.artifacts[i]
+            return f.isEmpty || pass([r.summary.handle, r.summary.uuid, r.summary.kind.rawValue, r.summary.kind.label,
+                                      StatusBadge.state(r.summary.desiredState).word, StatusBadge.sync(r.sync).word, r.summary.deploymentId ?? ""])
+        }
+        visible[.replicas] = data.replicas.indices.filter { pass([data.replicas[$0].replicaId, data.replicas[$0].status.rawValue, data.replicas[$0].reason ?? ""]) }
+        visible[.orphans] = data.reviews.indices.filter { i in
+            let r = data.reviews[i]
+            return pass([r.handle, r.artifactUUID, r.kind.rawValue, r.verdict.rawValue, StatusBadge.review(r).word])
+        }
+        visible[.events] = data.events.indices.filter { i in
+            let e = data.events[i]
+            return pass([e.entityId, e.eventId, e.entityType, e.action.rawValue, String(e.seq)])
+        }
+        visible[.sync] = []
+        clampAll()
+    }
+
+    private mutating func clampAll() {
+        for view in ConsoleView.allCases {
+            var c = state[cursor: view]
+            c.clamp(count: visible[view]?.count ?? 0, visible: state.tableRows)
+            state[cursor: view] = c
+        }
+    }
+
+    /// The review under the cursor in the orphans view.
+    var selectedReview: OrphanReview? {
+        guard state.view == .orphans, let rows = visible[.orphans], !rows.isEmpty else { return nil }
+        return data.reviews[rows[state[cursor: .orphans].selected]]
+    }
+
+    /// The artifact under the cursor in the artifacts view.
+    var selectedArtifact: ArtifactRow? {
+        guard state.view == .artifacts, let rows = visible[.artifacts], !rows.isEmpty else { return nil }
+        return data.artifacts[rows[state[cursor: .artifacts].selected]]
+    }
+
+    mutating func flash(_ text: String, _ role: ThemeRole = .flash) {
+        state.flash = Flash(text: text, role: role)
+    }
+}

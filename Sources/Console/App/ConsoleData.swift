@@ -1,0 +1,63 @@
+import Core
+
+/// Whether an artifact matches the platform.
+enum SyncStatus: Sendable, Equatable {
+    case inSync
+    case outOfSync
+    case pendingDeletion
+    case retained
+    /// The platform has not been listed (yet, or it is unreachable).
+    case unknown
+}
+
+/// One row of the artifacts view.
+struct ArtifactRow: Sendable, Equatable {
+    var summary: ArtifactSummary
+    var sync: SyncStatus
+    var keys: Int
+}
+
+/// What the header shows about where the console is pointed.
+struct HeaderInfo: Sendable, Equatable {
+    var gateway = ""
+    var platformURL = ""
+    /// nil until the platform was asked once.
+    var platformReachable: Bool?
+    var backend = ""
+    var location = ""
+    var operatorName = ""
+    var readonly = false
+}
+
+/// A snapshot of everything the console shows, read from the store (and the platform listing).
+/// Views only ever see this value.
+struct ConsoleData: Sendable, Equatable {
+    var header = HeaderInfo()
+    /// When the snapshot was read; the header shows its age.
+    var loadedAt: Timestamp?
+    var artifacts: [ArtifactRow] = []
+    var counts = ArtifactCounts()
+    var replicas: [LagReport] = []
+    var replicaRecords: [String: ReplicaRecord] = [:]
+    /// Lag history per replica for the trend sparklines, oldest first.
+    var lagHistory: [String: [LagSample]] = [:]
+    var hub = HubPosition(headSeq: 0, oldestSeq: 1)
+    var reviews: [OrphanReview] = []
+    var runs: [SyncRunRecord] = []
+    var events: [HubEvent] = []
+    /// The plan preview asked for with `S`.
+    var plan: PlanState = .none
+
+    var fleetStatus: LagStatus { LagEvaluator.fleetStatus(replicas) }
+    var pendingReviews: [OrphanReview] { reviews.filter { $0.status == .pending } }
+    var inSyncCount: Int { artifacts.filter { $0.sync == .inSync }.count }
+    var outOfSyncCount: Int { artifacts.filter { $0.sync == .outOfSync }.count }
+}
+
+/// The state of the sync plan preview.
+enum PlanState: Sendable, Equatable {
+    case none
+    case loading
+    case ready(SyncPreview)
+    case failed(String)
+}

@@ -1,0 +1,81 @@
+import Core
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// One run of the console against a store (and a platform): starts the data source and the
+/// action executor, runs the UI loop on its own thread, restores the terminal on every way out
+/// (q, SIGINT, SIGTERM, SIGHUP).
+struct ConsoleSession {
+    var store: any GatewayStore
+    var engine: SyncEngine?
+    var platform: (any PlatformAPI)?
+    var header: HeaderInfo
+    var thresholds: LagThresholds
+    var refresh: Duration
+    var themeName: String
+    var logger: Logger
+
+    func run() async throws {
+        let baseTheme = try ThemeLoader.load(themeName)
+        let environment = ProcessInfo.processInfo.environment
+        let backend = try NCursesBackend(noColor: environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
+        let stop = StopFlag()
+        let signals = Self.trapSignals { stop.set() }
+        defer {
+            backend.shutdown()
+            for s in signals { s.cancel() }
+        }
+        let inbox = ConsoleInbox()
+        let source = ConsoleDataSource(
+            store: store, platform: platform, header: header, thresholds: thresholds, refresh: refresh, inbox: inbox)
+        let (effects, continuation) = AsyncStream.makeStream(of: ConsoleEffect.self)
+        let actions = ConsoleActions(
+            store: store, engine: engine, source: source, inbox: inbox, actor: Actor.current(environment: environment))
+        let dataTask = Task { await source.run() }
+        let actionTask = Task { await actions.run(effects) }
+        defer {
+            dataTask.cancel()
+            actionTask.cancel()
+        }
+        let runner = ConsoleRunner(
+            backend: backend, app: ConsoleApp(readonly: header.readonly), theme: baseTheme, inbox: inbox,
+            effects: continuation, stop: stop, loadTheme: { try ThemeLoader.load($0) })
+        logger.info("console started", metadata: ["gateway": "\(header.gateway)", "readonly": "\(header.readonly)"])
+        await UIThread.run(runner)
+        logger.info("console stopped")
+    }
+
+    /// Turns SIGINT, SIGTERM and SIGHUP (a dropped SSH session) into a clean stop.
+    static func trapSignals(_ handler: @escaping @Sendable () -> Void) -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM, SIGHUP].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
+    }
+}
+
+/// Runs the blocking UI loop on a dedicated thread, off the concurrency pool.
+enum UIThread {
+    /// The runner is used by that one thread only, then handed back.
+    private final class Handoff: @unchecked Sendable {
+        let runner: ConsoleRunner
+        init(_ runner: ConsoleRunner) { self.runner = runner }
+    }
+
+    static func run(_ runner: ConsoleRunner) async {
+        let handoff = Handoff(runner)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let thread = Thread {
+                handoff.runner.run()
+                done.resume()
+            }
+            thread.name = "gwops-ui"
+            thread.start()
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Core
+import Foundation
+import Logging
+import PlatformSim
+
+/// `gwops demo`: simulator + SQLite + three replicas + churn, then the console. No setup.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Try everything with one command: a simulated platform, a store, three replicas and churn.")
+
+    @Option(name: .long, help: "Keep the store in DIR (default: a temporary directory, removed on exit).") var data: String?
+    @Option(name: .long, help: "Deployments the simulated platform starts with.") var deployments = 500
+    @Option(name: .long, help: "Seed of the simulated platform.") var seed: UInt64 = 7
+    @Flag(name: .long, help: "No UI: run for --duration, then print `gwops status --json`.") var headless = false
+    @Option(name: .long, help: "How long a headless demo runs (e.g. 10s).") var duration = "10s"
+    @Option(name: .long, help: "Console theme.") var theme = "default"
+    @Flag(name: .long, help: "Open the console read-only.") var readonly = false
+
+    func validate() throws {
+        guard DurationParser.parse(duration) != nil else { throw ValidationError("--duration \(duration) is not a duration (e.g. 10s, 2m)") }
+        guard (1...200_000).contains(deployments) else { throw ValidationError("--deployments must be between 1 and 200000") }
+    }
+
+    func run() async throws {
+        let dir = data ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("gwops-demo-\(UUID().uuidString.prefix(8))")
+        defer { if data == nil { try? FileManager.default.removeItem(atPath: dir) } }
+        let sink = FileSink(path: (dir as NSString).appendingPathComponent("demo.log"))
+        let logger = sink.logger("gwops.demo")
+        let demo = try await DemoFleet.start(directory: dir, deployments: deployments, seed: seed, logger: logger)
+        defer { demo.stop() }
+        if headless {
+            try await Task.sleep(for: DurationParser.parse(duration) ?? .seconds(10))
+            let report = try await StatusReport.gather(store: demo.store, thresholds: LagThresholds())
+            print(try Terminal.json(report))
+            return
+        }
+        let header = HeaderInfo(
+            gateway: DemoFleet.gatewayId, platformURL: demo.platformURL, backend: demo.store.backendName,
+            location: demo.store.location, operatorName: Runtime.actor.display, readonly: readonly)
+        var thresholds = LagThresholds()
+        thresholds.heartbeatTimeout = 5
+        thresholds.window = 20
+        try await ConsoleSession(
+            store: demo.store, engine: demo.engine, platform: demo.client, header: header, thresholds: thresholds,
+            refresh: .seconds(1), themeName: theme, logger: logger
+        ).run()
+    }
+}
+
+/// The demo's moving parts, all in this process.
+struct DemoFleet: Sendable {
+    static let gatewayId = "gw-demo"
+    static let apiKey = "demo-key"
+
+    let store: SQLiteStore
+    let client: PlatformClient
+    let engine: SyncEngine
+    let platform: SimulatedPlatform
+    let platformURL: String
+    let tasks: [Task<Void, Never>]
+
+    static func start(directory: String, deployments: Int, seed: UInt64, logger: Logger) async throws -> DemoFleet {
+        let platform = SimulatedPlatform(deployments: deployments, seed: seed)
+        let simulator = PlatformSimulator(platform: platform, apiKey: apiKey)
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let server = Task {
+            do { try await simulator.run(port: 0) { portContinuation.yield($0) } } catch { portContinuation.finish() }
+        }
+        var portIterator = ports.makeAsyncIterator()
+        guard let port = await portIterator.next() else { throw CLIFailure(message: "the simulated platform did not start") }
+        let url = "http://127.0.0.1:\(port)"
+        let store = try SQLiteStore(path: (directory as NSString).appendingPathComponent("gateway.db"), gatewayId: gatewayId)
+        let client = PlatformClient(baseURL: url, apiKey: apiKey, timeout: .seconds(10), logger: logger)
+        let engine = SyncEngine(store: store, platform: client, logger: logger)
+        var tasks: [Task<Void, Never>] = [Task { _ = await server.result }]
+        for (i, delay) in [nil, nil, Duration.milliseconds(6)].enumerated() {
+            var options = ReplicaOptions()
+            options.applyDelay = delay
+            let runner = ReplicaRunner(store: store, replicaId: "replica-\(i + 1)\(delay == nil ? "" : "-slow")", options: options, logger: logger)
+            tasks.append(Task { try? await runner.run() })
+        }
+        let actor = Actor(user: "demo", clientAddress: nil)
+        tasks.append(Task {
+            _ = try? await engine.run(trigger: .startup, requestedBy: actor)
+            await seedKeys(store: store)
+            await churn(platform: platform, engine: engine, actor: actor, seed: seed)
+        })
+        return DemoFleet(store: store, client: client, engine: engine, platform: platform, platformURL: url, tasks: tasks)
+    }
+
+    func stop() {
+        for task in tasks { task.cancel() }
+    }
+
+    /// Gives about one artifact in eight some API keys and subscriptions, so orphan decisions
+    /// have something at stake.
+    static func seedKeys(store: SQLiteStore) async {
+        guard let artifacts = try? await store.artifactSummaries() else { return }
+        for (i, a) in artifacts.enumerated() where i % 8 == 0 {
+            for k in 0..<(1 + i % 3) {
+                try? await store.addAPIKey(APIKeyRecord(id: "key-\(a.uuid)-\(k)", artifactUUID: a.uuid, name: "app-\(k)", createdAt: .now))
+            }
+            try? await store.addSubscription(SubscriptionRecord(id: "sub-\(a.uuid)", artifactUUID: a.uuid, applicationId: "app-\(i % 5)", createdAt: .now))
+        }
+    }
+
+    /// Changes the platform every few seconds and resyncs now and then, so events flow.
+    static func churn(platform: SimulatedPlatform, engine: SyncEngine, actor: Actor, seed: UInt64) async {
+        var rng = SeededRandom(seed: seed &+ 99)
+        var tick = 0
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(2))
+            let all = await platform.all()
+            guard !all.isEmpty else { continue }
+            let target = all[Int(rng.next() % UInt64(all.count))].id
+            switch rng.next() % 6 {
+            case 0: _ = await platform.undeploy(target)
+            case 1, 2: _ = await platform.deploy(target)
+            case 3: _ = await platform.deleteDeployment(target)
+            case 4: _ = await platform.deleteArtifact(target)
+            default: _ = await platform.create(count: 3)
+            }
+            tick += 1
+            if tick % 4 == 0 { _ = try? await engine.run(trigger: .demo, requestedBy: actor) }
+        }
+    }
+}
