@@ -68,6 +68,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core", "PlatformSim", "TestSupport"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Core", "PlatformSim", "TestSupport"]),
         .testTarget(name: "PlatformSimTests", dependencies: ["Core", "PlatformSim", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ],
     swiftLanguageModes: [.v6]
