@@ -27,6 +27,12 @@ struct ConsoleSession {
             backend.shutdown()
             for s in signals { s.cancel() }
         }
+        await run(on: backend, theme: baseTheme, environment: environment, stop: stop)
+    }
+
+    /// Runs on `backend` until quit or a stop signal (tests pass a `TestBackend`).
+    func run(on backend: TerminalBackend, theme baseTheme: Theme, environment: [String: String], stop: StopFlag = StopFlag()) async {
+        defer { backend.shutdown() }
         let inbox = ConsoleInbox()
         let source = ConsoleDataSource(
             store: store, platform: platform, header: header, thresholds: thresholds, refresh: refresh, inbox: inbox)

@@ -51,8 +51,16 @@ enum TextWidth {
         return 1
     }
 
+    /// Symbols with emoji presentation that terminals draw two columns wide (⚓ among them).
+    static let wideSymbols: Set<UInt32> = [
+        0x231A, 0x231B, 0x23E9, 0x23EA, 0x23EB, 0x23EC, 0x23F0, 0x23F3, 0x25FD, 0x25FE, 0x2614, 0x2615, 0x267F, 0x2693,
+        0x26A1, 0x26AA, 0x26AB, 0x26BD, 0x26BE, 0x26C4, 0x26C5, 0x26CE, 0x26D4, 0x26EA, 0x26F2, 0x26F3, 0x26F5, 0x26FA,
+        0x26FD, 0x2705, 0x270A, 0x270B, 0x2728, 0x274C, 0x274E, 0x2753, 0x2754, 0x2755, 0x2757, 0x2795, 0x2796, 0x2797,
+        0x27B0, 0x27BF, 0x2B1B, 0x2B1C, 0x2B50, 0x2B55,
+    ]
+
     static func isWide(_ v: UInt32) -> Bool {
-        (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+        (0x2648...0x2653).contains(v) || wideSymbols.contains(v) || (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
             || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
             || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
             || (0x20000...0x3FFFD).contains(v)
@@ -75,8 +83,8 @@ enum TextWidth {
     }
 
     /// `text` padded with spaces (or cut) to exactly `width` columns.
-    static func pad(_ text: String, to width: Int, alignRight: Bool = false) -> String {
-        let cut = truncate(text, to: width)
+    static func pad(_ text: String, to width: Int, alignRight: Bool = false, ellipsis: String = "…") -> String {
+        let cut = truncate(text, to: width, ellipsis: ellipsis)
         let gap = String(repeating: " ", count: max(0, width - of(cut)))
         return alignRight ? gap + cut : cut + gap
     }

@@ -1,40 +1,65 @@
-/// An in-memory terminal for tests: a cell buffer and a scripted key queue.
-final class TestBackend: TerminalBackend {
-    private(set) var screen: ScreenBuffer
-    var keys: [Key]
-    var colorMode: ColorMode
-    var unicode: Bool
-    private(set) var flushes = 0
-    private(set) var isShutDown = false
+import Foundation
+import Synchronization
+
+/// An in-memory terminal for tests: a cell buffer and a key queue. Thread-safe: the UI loop runs
+/// on its own thread while a test sends keys and reads the screen.
+final class TestBackend: TerminalBackend, @unchecked Sendable {
+    // @unchecked: every mutable field lives in `state`, behind a Mutex.
+    private struct State {
+        var screen: ScreenBuffer
+        var keys: [Key]
+        var flushes = 0
+        var isShutDown = false
+    }
+
+    private let state: Mutex<State>
+    let colorMode: ColorMode
+    let unicode: Bool
 
     init(width: Int, height: Int, keys: [Key] = [], colorMode: ColorMode = .full, unicode: Bool = true) {
-        screen = ScreenBuffer(width: width, height: height)
-        self.keys = keys
+        state = Mutex(State(screen: ScreenBuffer(width: width, height: height), keys: keys))
         self.colorMode = colorMode
         self.unicode = unicode
     }
 
-    var size: (width: Int, height: Int) { (screen.width, screen.height) }
+    var size: (width: Int, height: Int) { state.withLock { ($0.screen.width, $0.screen.height) } }
+    var screen: ScreenBuffer { state.withLock { $0.screen } }
+    var flushes: Int { state.withLock { $0.flushes } }
+    var isShutDown: Bool { state.withLock { $0.isShutDown } }
+    var pendingKeys: Int { state.withLock { $0.keys.count } }
+
+    /// The screen as text rows, trailing spaces removed.
+    var text: String { screen.trimmedLines.joined(separator: "\n") }
+
+    func send(_ keys: Key...) { state.withLock { $0.keys += keys } }
+
+    func send(text: String) { state.withLock { $0.keys += text.map { Key.char($0) } } }
 
     func resize(width: Int, height: Int) {
-        screen = ScreenBuffer(width: width, height: height)
-        keys.insert(.resize, at: 0)
+        state.withLock {
+            $0.screen = ScreenBuffer(width: width, height: height)
+            $0.keys.insert(.resize, at: 0)
+        }
     }
 
     func draw(_ runs: [CellRun]) {
-        for run in runs {
-            for (i, cell) in run.cells.enumerated() where run.x + i < screen.width && run.y < screen.height {
-                screen[run.x + i, run.y] = cell
+        state.withLock { s in
+            for run in runs {
+                for (i, cell) in run.cells.enumerated() where run.x + i < s.screen.width && run.y < s.screen.height {
+                    s.screen[run.x + i, run.y] = cell
+                }
             }
         }
     }
 
-    func flush() { flushes += 1 }
+    func flush() { state.withLock { $0.flushes += 1 } }
     func invalidate() {}
 
     func nextKey(timeoutMilliseconds: Int) -> Key? {
-        keys.isEmpty ? nil : keys.removeFirst()
+        if let key = state.withLock({ $0.keys.isEmpty ? nil : $0.keys.removeFirst() }) { return key }
+        Thread.sleep(forTimeInterval: Double(min(timeoutMilliseconds, 5)) / 1000)
+        return nil
     }
 
-    func shutdown() { isShutDown = true }
+    func shutdown() { state.withLock { $0.isShutDown = true } }
 }

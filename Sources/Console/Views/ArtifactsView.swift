@@ -11,7 +11,7 @@ struct ArtifactsView {
     static let columns = [
         TableColumn(title: "KIND", width: 10), TableColumn(title: "NAME", width: 16, flex: 3),
         TableColumn(title: "STATE", width: 12), TableColumn(title: "SYNC", width: 17),
-        TableColumn(title: "DEPLOYMENT", width: 10, flex: 1), TableColumn(title: "DEPLOYED-AT", width: 19),
+        TableColumn(title: "DEPLOYMENT", width: 10, flex: 1), TableColumn(title: "DEPLOYED-AT", width: 19, hideBelow: 100),
         TableColumn(title: "KEYS", width: 4, alignRight: true),
     ]
 

@@ -33,27 +33,41 @@ struct Chrome {
 
     private func header(x: Int, y: Int, width: Int, into buffer: inout ScreenBuffer, theme: Theme) {
         let hd = data.header
-        var cx = x
-        func part(_ text: String, _ role: ThemeRole) {
-            guard cx < x + width else { return }
-            cx += buffer.put(text, x: cx, y: y, limit: x + width - cx, style: theme[role])
-        }
-        part(" \(hd.gateway) ", .header)
-        part(hd.readonly ? " RO " : " RW ", hd.readonly ? .badgeRO : .badgeRW)
-        part("  platform ", .text)
+        var parts: [(String, ThemeRole)] = [(" \(hd.gateway) ", .header), (hd.readonly ? " RO " : " RW ", hd.readonly ? .badgeRO : .badgeRW)]
         switch hd.platformReachable {
-        case .some(true): part("\(theme.glyphs.ok) reachable", .ok)
-        case .some(false): part("\(theme.glyphs.err) unreachable", .err)
-        case .none: part("\(theme.glyphs.unknown) unknown", .unknown)
+        case .some(true): parts.append(("  platform \(theme.glyphs.ok) reachable", .ok))
+        case .some(false): parts.append(("  platform \(theme.glyphs.err) unreachable", .err))
+        case .none: parts.append(("  platform \(theme.glyphs.unknown) unknown", .unknown))
         }
-        part("  \(hd.backend) \(hd.location)", .dim)
-        part("  \(hd.operatorName)", .text)
         if let loaded = data.loadedAt {
             let age = max(0, now.seconds(since: loaded))
-            part("  \(Format.seconds(age)) ago ", age > 10 ? .warn : .dim)
+            parts.append(("  data \(Format.seconds(age)) ago", age > 10 ? .warn : .dim))
         } else {
-            part("  no data yet ", .unknown)
+            parts.append(("  no data yet", .unknown))
         }
+        // The store gets what is left (cut in the middle so the file name stays); the operator
+        // only when there is room for both.
+        let who = "  \(hd.operatorName) "
+        let used = parts.reduce(0) { $0 + TextWidth.of($1.0) }
+        let storeFull = "  \(hd.backend) \(hd.location)"
+        let room = width - used
+        if room >= TextWidth.of(storeFull) + TextWidth.of(who) {
+            parts += [(storeFull, .dim), (who, .text)]
+        } else {
+            let cut = Self.middleTruncate(hd.location, to: max(10, room - hd.backend.count - 3), ellipsis: theme.glyphs.ellipsis)
+            parts.append(("  \(hd.backend) \(cut)", .dim))
+        }
+        var cx = x
+        for (text, role) in parts where cx < x + width {
+            cx += buffer.put(text, x: cx, y: y, limit: x + width - cx, style: theme[role])
+        }
+    }
+
+    /// `/var/lib/…/gateway.db`: keeps the start and the end.
+    static func middleTruncate(_ text: String, to width: Int, ellipsis: String) -> String {
+        guard TextWidth.of(text) > width, width > 4 else { return text }
+        let tail = (width - 1) * 2 / 3, head = width - 1 - tail
+        return String(text.prefix(head)) + ellipsis + String(text.suffix(tail))
     }
 
     private func pulse(y: Int, width: Int, into buffer: inout ScreenBuffer, theme: Theme) {
@@ -70,16 +84,17 @@ struct Chrome {
         func put(_ text: String, _ role: ThemeRole, row: Int = 0) {
             cx += buffer.put(text, x: cx, y: y + row, limit: width - 1 - cx, style: theme[role])
         }
-        put("ARTIFACTS \(c.total)  ", .header)
-        put("Deployed \(c.deployed) ", .ok)
-        put("Undeployed \(c.undeployed)", .unknown)
+        let compact = width < 110
+        put(compact ? "ARTIFACTS \(c.total) " : "ARTIFACTS \(c.total)  ", .header)
+        put(compact ? "Depl \(c.deployed) " : "Deployed \(c.deployed) ", .ok)
+        put(compact ? "Undepl \(c.undeployed)" : "Undeployed \(c.undeployed)", .unknown)
         put(" \(g.vertical) ", .border)
         put("InSync \(data.inSyncCount) ", .ok)
-        put("OutOfSync \(data.outOfSyncCount)", data.outOfSyncCount > 0 ? .warn : .dim)
+        put(compact ? "OutSync \(data.outOfSyncCount)" : "OutOfSync \(data.outOfSyncCount)", data.outOfSyncCount > 0 ? .warn : .dim)
         put(" \(g.vertical) ", .border)
         put("ORPHANS ", .header)
-        put("pending \(pending) ", pending > 0 ? .pending : .dim)
-        put("retained \(retained)", .retained)
+        put(compact ? "pend \(pending) " : "pending \(pending) ", pending > 0 ? .pending : .dim)
+        put(compact ? "ret \(retained)" : "retained \(retained)", .retained)
         cx = 2
         put("REPLICAS \(statuses.count)  ", .header, row: 1)
         put("\(g.ok)OK \(ok)  ", .ok, row: 1)

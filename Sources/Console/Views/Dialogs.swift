@@ -35,7 +35,7 @@ enum DialogView {
         case .syncPlan:
             switch plan {
             case .none, .loading:
-                return Box(title: "Resync: plan", lines: [("asking the platform what a sync would do…", .progress)], footer: "Esc cancel")
+                return Box(title: "Resync: plan", lines: [("asking the platform what a sync would do...", .progress)], footer: "Esc cancel")
             case .failed(let why):
                 return Box(title: "Resync: plan", lines: [("\(g.err) cannot build the plan: \(why)", .err)], footer: "Esc close")
             case .ready(let p):
@@ -88,7 +88,7 @@ enum DialogView {
         for r in reviews.prefix(6) {
             lines.append(("  \(r.kind.label) \(r.handle)  keys \(r.apiKeys) subs \(r.subscriptions)  \(r.verdict.rawValue)", .text))
         }
-        if reviews.count > 6 { lines.append(("  … and \(reviews.count - 6) more", .dim)) }
+        if reviews.count > 6 { lines.append(("  ... and \(reviews.count - 6) more", .dim)) }
         return lines
     }
 }

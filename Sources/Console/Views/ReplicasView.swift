@@ -11,11 +11,11 @@ struct ReplicasView {
     var filter: String
 
     static let columns = [
-        TableColumn(title: "REPLICA", width: 10, flex: 1), TableColumn(title: "HOST", width: 8, flex: 1),
-        TableColumn(title: "STATUS", width: 9), TableColumn(title: "REASON", width: 12, flex: 3),
+        TableColumn(title: "REPLICA", width: 14, flex: 1), TableColumn(title: "HOST", width: 8, flex: 1, hideBelow: 100),
+        TableColumn(title: "STATUS", width: 9), TableColumn(title: "REASON", width: 8, flex: 3),
         TableColumn(title: "LAG(ev)", width: 7, alignRight: true), TableColumn(title: "LAG(time)", width: 9, alignRight: true),
-        TableColumn(title: "TREND", width: 10), TableColumn(title: "HEADROOM", width: 8, alignRight: true),
-        TableColumn(title: "CURSOR", width: 7, alignRight: true), TableColumn(title: "HEARTBEAT", width: 9, alignRight: true),
+        TableColumn(title: "TREND", width: 10), TableColumn(title: "HEADROOM", width: 8, alignRight: true, hideBelow: 100),
+        TableColumn(title: "CURSOR", width: 7, alignRight: true, hideBelow: 100), TableColumn(title: "HEARTBEAT", width: 9, alignRight: true),
     ]
 
     func render(in rect: Rect, into buffer: inout ScreenBuffer, theme: Theme) {

@@ -6,7 +6,7 @@ struct Sparkline {
         guard width > 0 else { return "" }
         let shown = Array(values.suffix(width))
         guard let top = shown.max(), top > 0 else {
-            return String(repeating: glyphs.spark[0], count: shown.count) + String(repeating: " ", count: width - shown.count)
+            return String(repeating: " ", count: width - shown.count) + String(repeating: glyphs.spark[0], count: shown.count)
         }
         let levels = glyphs.spark.count - 1
         let bars = shown.map { v in glyphs.spark[Int((max(0, v) / top * Double(levels)).rounded())] }

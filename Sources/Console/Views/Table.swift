@@ -6,6 +6,8 @@ struct TableColumn: Sendable {
     /// Share of the space left after fixed columns.
     var flex = 0
     var alignRight = false
+    /// Hidden when the table is narrower than this (narrow terminals keep the essential columns).
+    var hideBelow = 0
 }
 
 /// A cell of a table row: text and an optional role.
@@ -51,10 +53,18 @@ struct TableWidget {
 
     func render(in rect: Rect, into buffer: inout ScreenBuffer, theme: Theme) {
         guard rect.height >= 1 else { return }
+        let shown = columns.indices.filter { rect.width >= columns[$0].hideBelow }
+        var table = self
+        table.columns = shown.map { columns[$0] }
+        table.row = { i in let cells = row(i); return shown.compactMap { $0 < cells.count ? cells[$0] : nil } }
+        table.draw(in: rect, into: &buffer, theme: theme)
+    }
+
+    private func draw(in rect: Rect, into buffer: inout ScreenBuffer, theme: Theme) {
         let widths = widths(total: rect.width)
         var x = rect.x + 2
-        for (i, c) in columns.enumerated() {
-            buffer.put(TextWidth.pad(c.title, to: widths[i], alignRight: c.alignRight), x: x, y: rect.y, limit: widths[i], style: theme[.title])
+        for (i, c) in columns.enumerated() where x < rect.maxX {
+            buffer.put(TextWidth.pad(c.title, to: widths[i], alignRight: c.alignRight), x: x, y: rect.y, limit: min(widths[i], rect.maxX - x), style: theme[.title])
             x += widths[i] + 1
         }
         let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
@@ -73,10 +83,10 @@ struct TableWidget {
             let marker = selected ? theme.glyphs.selected : (isMarked(index) ? theme.glyphs.mark : " ")
             buffer.put(marker, x: body.x, y: y, style: isMarked(index) ? merge(base, theme[.mark]) : base)
             var cx = body.x + 2
-            for (i, cell) in row(index).enumerated() where i < widths.count {
-                let text = TextWidth.pad(cell.text, to: widths[i], alignRight: columns[i].alignRight)
+            for (i, cell) in row(index).enumerated() where i < widths.count && cx < rect.maxX {
+                let text = TextWidth.pad(cell.text, to: widths[i], alignRight: columns[i].alignRight, ellipsis: theme.glyphs.ellipsis)
                 let style = cell.role.map { merge(base, theme[$0]) } ?? base
-                buffer.put(text, x: cx, y: y, limit: widths[i], style: style)
+                buffer.put(text, x: cx, y: y, limit: min(widths[i], rect.maxX - cx), style: style)
                 if !lower.isEmpty, let range = text.lowercased().range(of: lower) {
                     let start = TextWidth.of(String(text[..<range.lowerBound]))
                     let width = TextWidth.of(String(text[range]))

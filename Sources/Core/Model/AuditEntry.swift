@@ -10,7 +10,7 @@ public struct Actor: Sendable, Equatable {
 
     /// The current OS user and `SSH_CONNECTION`'s client address.
     public static func current(environment: [String: String]) -> Actor {
-        let user = environment["USER"] ?? environment["LOGNAME"] ?? "uid-\(currentUID())"
+        let user = environment["USER"] ?? environment["LOGNAME"] ?? currentUserName() ?? "uid-\(currentUID())"
         let client = environment["SSH_CONNECTION"]?.split(separator: " ").first.map(String.init)
         return Actor(user: user, clientAddress: client)
     }

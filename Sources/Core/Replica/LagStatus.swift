@@ -65,4 +65,14 @@ public struct LagReport: Sendable, Equatable {
     /// Fraction of the retention still ahead of the cursor's oldest unapplied event (1 = all).
     public var headroom: Double
     public var heartbeatAge: Double
+
+    public init(replicaId: String, status: LagStatus, reason: String?, lagEvents: Int64, lagSeconds: Double, headroom: Double, heartbeatAge: Double) {
+        self.replicaId = replicaId
+        self.status = status
+        self.reason = reason
+        self.lagEvents = lagEvents
+        self.lagSeconds = lagSeconds
+        self.headroom = headroom
+        self.heartbeatAge = heartbeatAge
+    }
 }

@@ -139,6 +139,13 @@ public struct SyncPreview: Sendable, Equatable {
     public var unreadable: [UnreadableDeployment]
     public var verdicts: OrphanVerdicts
     public var listed: Int
+
+    public init(plan: SyncPlan, unreadable: [UnreadableDeployment], verdicts: OrphanVerdicts, listed: Int) {
+        self.plan = plan
+        self.unreadable = unreadable
+        self.verdicts = verdicts
+        self.listed = listed
+    }
 }
 
 extension Array {
