@@ -80,6 +80,14 @@ public actor SimulatedPlatform {
         return a
     }
 
+    /// Puts back a deployment record exactly as it was (same id and time): a listing that
+    /// omitted an entry and then shows it again.
+    public func restoreDeployment(_ id: String, _ deployment: SimDeployment) {
+        guard var a = catalog.artifacts[id] else { return }
+        a.deployment = deployment
+        catalog.artifacts[id] = a
+    }
+
     /// Removes the artifact and its deployment.
     public func deleteArtifact(_ id: String) -> SimArtifact? {
         guard let a = catalog.artifacts.removeValue(forKey: id) else { return nil }

@@ -12,13 +12,17 @@ struct SyncCommand: AsyncParsableCommand {
     var dryRun = false
     @Flag(name: .long, help: "Print JSON.")
     var json = false
+    @Flag(name: .long, help: "Classify orphans even when most local artifacts are missing from the listing.")
+    var allowMassOrphans = false
 
     func run() async throws {
         let config = try global.loadConfig()
         let store = try Runtime.openStore(config)
         let logger = Runtime.logger("gwops.sync", level: .warning)
         let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)
-        let engine = SyncEngine(store: store, platform: client, options: config.syncOptions, logger: logger)
+        var options = config.syncOptions
+        if allowMassOrphans { options.massOrphanFraction = 1.0 }
+        let engine = SyncEngine(store: store, platform: client, options: options, logger: logger)
         if dryRun {
             let preview = try await engine.preview()
             print(json ? try Terminal.json(PlanJSON(preview)) : PlanText.render(preview))

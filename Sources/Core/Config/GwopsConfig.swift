@@ -227,6 +227,9 @@ extension GwopsConfig {
             guard !trimmed.isEmpty else {
                 throw ConfigError(file: file, key: key, reason: "environment variable \(name) is empty")
             }
+            guard Self.isHeaderSafe(trimmed) else {
+                throw ConfigError(file: file, key: key, reason: "the key in \(name) contains spaces or control characters")
+            }
             return trimmed
         }
         guard let path = platform.apiKeyFile else {
@@ -263,6 +266,12 @@ extension GwopsConfig {
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw failure("key file \(path) is empty") }
+        guard isHeaderSafe(trimmed) else { throw failure("the key in \(path) contains spaces or control characters") }
         return trimmed
+    }
+
+    /// True when the key can travel in an HTTP header as it is (visible ASCII, no spaces).
+    static func isHeaderSafe(_ key: String) -> Bool {
+        key.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
     }
 }

@@ -28,10 +28,14 @@ public enum ArtifactEvents {
     }
 
     static func encode(_ summary: ArtifactSummary) -> String {
+        guard let data = try? makeEncoder().encode(summary) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(summary) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        return encoder
     }
 
     /// The summary an event carries, or nil when its data is not one.

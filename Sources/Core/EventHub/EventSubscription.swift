@@ -45,19 +45,25 @@ public struct EventSubscription: AsyncSequence, Sendable {
             self.wakeups = signals.makeAsyncIterator()
         }
 
+        static func isContiguous(_ events: [HubEvent]) -> Bool {
+            zip(events, events.dropFirst()).allSatisfy { $1.seq == $0.seq + 1 }
+        }
+
         public mutating func next() async throws -> HubDelivery? {
             while !finished, !Task.isCancelled {
                 let events = try await log.events(after: cursor, limit: batchSize)
-                if let first = events.first, first.seq == cursor + 1 {
+                if let first = events.first, first.seq == cursor + 1, Self.isContiguous(events) {
                     cursor = events.last!.seq
                     return .events(events)
                 }
                 let position = try await log.position()
-                if position.hasLostEvents(appliedSeq: cursor) {
+                // Seqs are gap-free when committed, so a gap or a cursor past the head (a restored
+                // database) can only mean events this cursor will never see: reload.
+                if !events.isEmpty || position.hasLostEvents(appliedSeq: cursor) || cursor > position.headSeq {
                     finished = true
                     return .lost(position)
                 }
-                if !events.isEmpty || position.headSeq > cursor {
+                if position.headSeq > cursor {
                     // Committed between the two reads: read again at once.
                     continue
                 }

@@ -53,8 +53,10 @@ public final class PlatformClient: PlatformAPI {
             tls.certificateVerification = .none
             config.tlsConfiguration = tls
         }
-        config.timeout = .init(connect: .seconds(5))
+        config.timeout = .init(connect: .seconds(5), read: .seconds(60))
         config.connectionPool.retryConnectionEstablishment = false
+        // The api-key header must never follow a redirect to another host.
+        config.redirectConfiguration = .disallow
         config.httpVersion = .http1Only
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
@@ -109,26 +111,29 @@ public final class PlatformClient: PlatformAPI {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: .init(timeout))
-        } catch {
-            throw PlatformError.transport(endpoint: endpoint, reason: Self.describe(error))
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await response.body.collect(upTo: cap)
-        } catch is NIOTooManyBytesError {
-            throw PlatformError.tooLarge(endpoint: endpoint, limit: cap)
-        } catch {
-            throw PlatformError.transport(endpoint: endpoint, reason: "body interrupted: \(Self.describe(error))")
+        // One deadline for the whole exchange: AsyncHTTPClient's own covers only the head, and a
+        // body that stalls must not hold a sync (and its lease) forever.
+        let sending = request
+        let (status, reason, buffer) = try await Self.withDeadline(timeout, endpoint: endpoint) { [client] in
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(sending, timeout: .init(self.timeout))
+            } catch {
+                throw PlatformError.transport(endpoint: endpoint, reason: Self.describe(error))
+            }
+            do {
+                return (Int(response.status.code), response.status.reasonPhrase, try await response.body.collect(upTo: cap))
+            } catch is NIOTooManyBytesError {
+                throw PlatformError.tooLarge(endpoint: endpoint, limit: cap)
+            } catch {
+                throw PlatformError.transport(endpoint: endpoint, reason: "body interrupted: \(Self.describe(error))")
+            }
         }
         let bytes = Array(buffer.readableBytesView)
-        guard (200..<300).contains(Int(response.status.code)) else {
+        guard (200..<300).contains(status) else {
             let errorBody = try? JSONDecoder().decode(PlatformDTO.ErrorBody.self, from: Data(bytes))
             throw PlatformError.http(
-                endpoint: endpoint, status: Int(response.status.code),
-                message: errorBody?.message ?? response.status.reasonPhrase, description: errorBody?.description)
+                endpoint: endpoint, status: status, message: errorBody?.message ?? reason, description: errorBody?.description)
         }
         return bytes
     }
@@ -152,17 +157,41 @@ public final class PlatformClient: PlatformAPI {
         return p.isEmpty ? "top level" : p
     }
 
+    /// Runs `body`, failing with a transport timeout after `timeout`.
+    static func withDeadline<T: Sendable>(
+        _ timeout: Duration, endpoint: String, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw PlatformError.transport(endpoint: endpoint, reason: "timed out after \(Format.seconds(timeout.seconds))")
+            }
+            return value
+        }
+    }
+
+    /// A short, fixed description of a transport failure. Never the error's own text: some
+    /// AsyncHTTPClient errors carry header values, and the api-key is one.
     static func describe(_ error: Error) -> String {
         if let e = error as? HTTPClientError {
             switch e {
             case .deadlineExceeded, .readTimeout: return "timed out"
             case .connectTimeout: return "connect timed out"
             case .remoteConnectionClosed: return "connection closed by the platform"
-            default: return "\(e)"
+            case .redirectLimitReached, .redirectCycleDetected: return "the platform redirected the request, which is not allowed"
+            case .cancelled: return "cancelled"
+            // shortDescription never includes header values.
+            default: return "HTTP client error: \(e.shortDescription)"
             }
         }
         let text = "\(error)"
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
-        return text
+        if text.contains("NXDOMAIN") || text.contains("lookup") { return "host name lookup failed" }
+        return "network error (\(type(of: error)))"
     }
 }

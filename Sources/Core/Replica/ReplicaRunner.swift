@@ -81,10 +81,11 @@ public actor ReplicaRunner {
         while !Task.isCancelled {
             let subscription = EventSubscription(
                 log: store, after: appliedSeq, batchSize: options.batchSize, fallbackPoll: options.fallbackPoll)
-            for try await delivery in subscription {
+            deliveries: for try await delivery in subscription {
                 switch delivery {
                 case .events(let events):
-                    try await apply(events)
+                    // After a reload the view is ahead of this subscription: subscribe again.
+                    if try await apply(events) == false { break deliveries }
                 case .lost(let position):
                     try await reload(lost: position)
                 }
@@ -93,12 +94,22 @@ public actor ReplicaRunner {
         }
     }
 
-    private func apply(_ events: [HubEvent]) async throws {
+    /// Applies events in order; false when the view had to be reloaded instead.
+    private func apply(_ events: [HubEvent]) async throws -> Bool {
         for event in events {
             if let delay = options.applyDelay { try await Task.sleep(for: delay) }
             switch event.action {
+            case _ where ArtifactKind(rawValue: event.entityType) == nil:
+                break  // Not an artifact event (keys, subscriptions): nothing in this view.
             case .create, .update:
-                if let summary = ArtifactEvents.decode(event) { view[summary.uuid] = summary }
+                guard let summary = ArtifactEvents.decode(event) else {
+                    // Never skip silently: rebuild the view from the store, which is authoritative.
+                    logger.error(
+                        "event data unreadable; reloading the view", metadata: ["replica": "\(replicaId)", "seq": "\(event.seq)"])
+                    try await reload(lost: try await store.position(), counted: false)
+                    return false
+                }
+                view[summary.uuid] = summary
             case .delete:
                 view[event.entityId] = nil
             }
@@ -107,12 +118,15 @@ public actor ReplicaRunner {
             onApply?(event)
         }
         try await beat()
+        return true
     }
 
-    private func reload(lost position: HubPosition) async throws {
-        logger.warning(
-            "events pruned before this replica applied them; reloading",
-            metadata: ["replica": "\(replicaId)", "cursor": "\(appliedSeq)", "oldest": "\(position.oldestSeq)"])
+    private func reload(lost position: HubPosition, counted: Bool = true) async throws {
+        if counted {
+            logger.warning(
+                "events pruned before this replica applied them; reloading",
+                metadata: ["replica": "\(replicaId)", "cursor": "\(appliedSeq)", "oldest": "\(position.oldestSeq)"])
+        }
         state = .reloading
         try await beat()
         let snapshot = try await store.viewSnapshot()

@@ -14,7 +14,8 @@ public enum ReviewRules {
         case .rejected:
             return .keep
         case .retentionConfirmed:
-            return verdict == .existsOnPlatform ? .keep : .update(reviewId: latest.id, verdict: verdict, status: .pending)
+            // Only a successful check saying the platform deleted it reopens a confirmed retention.
+            return verdict == .deletedOnPlatform ? .update(reviewId: latest.id, verdict: verdict, status: .pending) : .keep
         case .approved:
             return .keep
         case .pending, .retained:
@@ -71,7 +72,7 @@ extension DecisionResult {
     var auditDetail: String? {
         switch self {
         case .deleted(let d): "removed \(d.apiKeys) API keys and \(d.subscriptions) subscriptions"
-        case .superseded: "artifact changed since the review; nothing deleted"
+        case .superseded: "the artifact, its keys or its subscriptions changed since the review; nothing deleted"
         case .refused(let why): why
         default: nil
         }

@@ -28,6 +28,9 @@ public protocol SyncRunLog: Sendable {
     func updateSyncRun(id: Int64, phase: SyncPhase, counters: SyncCounters, errors: [String]) async throws
     /// Closes the run and releases the lease.
     func finishSyncRun(id: Int64, outcome: SyncOutcome, counters: SyncCounters, errors: [String], holder: SyncLeaseHolder) async throws
+    /// Drops the lease whoever holds it (an operator clearing a stuck lease); a sync that still
+    /// runs notices at its next renewal and stops. Returns whether there was one.
+    func breakSyncLease() async throws -> Bool
     func syncRuns(limit: Int) async throws -> [SyncRunRecord]
     func syncRun(id: Int64) async throws -> SyncRunRecord?
 }

@@ -14,7 +14,7 @@ struct OrphanClassifier {
     let platform: any PlatformAPI
     let options: SyncOptions
 
-    func classify(_ candidates: [ArtifactSummary]) async -> OrphanVerdicts {
+    func classify(_ candidates: [ArtifactSummary]) async throws -> OrphanVerdicts {
         var result = OrphanVerdicts()
         let ids = candidates.map(\.uuid)
         for chunk in ids.chunked(options.existsChunkSize) {
@@ -31,6 +31,8 @@ struct OrphanClassifier {
                         result.reasons[id] = "the exists check did not answer for this id"
                     }
                 }
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
                 let reason = "exists check failed: \(error)"
                 for id in asked {

@@ -10,7 +10,11 @@ extension SyncEngine {
                 "orphan check skipped: the listing had entries without an artifact id, so no orphan can be trusted")
             return []
         }
-        let verdicts = await OrphanClassifier(platform: platform, options: options).classify(plan.orphanCandidates)
+        if let why = Self.massOrphaning(plan, listed: listing.deployments.count, options: options) {
+            await progress.error(why)
+            return []
+        }
+        let verdicts = try await OrphanClassifier(platform: platform, options: options).classify(plan.orphanCandidates)
         var reportedFailure = false
         var deletions: [OrphanReview] = []
         for candidate in plan.orphanCandidates {
@@ -31,7 +35,8 @@ extension SyncEngine {
                 default: break
                 }
             }
-            if options.orphanPolicy == .auto, review.verdict == .deletedOnPlatform, review.status == .pending {
+            // Only this run's answer counts: an older verdict kept after a failed check never deletes.
+            if options.orphanPolicy == .auto, verdict == .deletedOnPlatform, review.verdict == .deletedOnPlatform, review.status == .pending {
                 deletions.append(review)
             }
         }
@@ -65,6 +70,8 @@ extension SyncEngine {
             files = try await Retry.run(attempts: options.attempts, baseDelay: options.retryBaseDelay) { [platform] in
                 try await platform.fetchDeployments(ids)
             }
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             let first = ids.first ?? "", last = ids.last ?? ""
             await progress.error("batch of \(ids.count) deployments (\(first)…\(last)) not applied: \(error)")

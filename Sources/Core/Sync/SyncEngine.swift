@@ -25,7 +25,7 @@ public final class SyncEngine: Sendable {
         let plan = SyncDiff.plan(remote: listing.deployments, local: local, protectedIds: Self.protectedIds(listing))
         var verdicts = OrphanVerdicts()
         if checkOrphans, Self.orphanDetectionIsSafe(listing) {
-            verdicts = await OrphanClassifier(platform: platform, options: options).classify(plan.orphanCandidates)
+            verdicts = try await OrphanClassifier(platform: platform, options: options).classify(plan.orphanCandidates)
         }
         return SyncPreview(plan: plan, unreadable: listing.unreadable, verdicts: verdicts, listed: listing.deployments.count)
     }
@@ -35,7 +35,7 @@ public final class SyncEngine: Sendable {
     @discardableResult
     public func run(trigger: SyncTrigger, requestedBy: Actor) async throws -> SyncRunRecord {
         let holder = SyncLeaseHolder(
-            token: UUID().uuidString, host: ProcessProbe.hostName, pid: ProcessProbe.currentPID)
+            token: UUID().uuidString, host: ProcessProbe.hostIdentity, pid: ProcessProbe.currentPID)
         let runId: Int64
         switch try await store.beginSyncRun(
             trigger: trigger, requestedBy: requestedBy.display, holder: holder, ttl: options.leaseTTL)
@@ -45,31 +45,42 @@ public final class SyncEngine: Sendable {
         }
         logger.info("sync run started", metadata: ["run": "\(runId)", "trigger": "\(trigger.rawValue)"])
         let progress = SyncProgress(runId: runId, store: store)
+        let work = Task { try await self.execute(progress: progress, runId: runId) }
+        // Renews the lease; when it is lost another sync may be running, so this one stops.
         let renewal = Task { [store, options] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: options.leaseTTL / 3)
                 if Task.isCancelled { break }
                 if (try? await store.renewSyncLease(holder: holder, ttl: options.leaseTTL)) == false {
-                    await progress.error("the single-flight lease was lost; another sync may have started")
+                    await progress.error("the single-flight lease was lost (process paused?); this run stopped")
+                    work.cancel()
                     break
                 }
             }
         }
-        defer { renewal.cancel() }
 
         var outcome = SyncOutcome.succeeded
         var failure: String?
         do {
-            try await execute(progress: progress, runId: runId)
+            try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
+        } catch is CancellationError {
+            outcome = .failed
+            failure = "the run was cancelled before it finished"
+            await progress.error(failure!)
         } catch {
             outcome = .failed
             let reason = "\(error)"
             failure = reason
             await progress.error(reason)
         }
+        renewal.cancel()
         let (counters, errors) = await progress.snapshot()
         if outcome != .failed, counters.errors > 0 { outcome = .partial }
-        try await store.finishSyncRun(id: runId, outcome: outcome, counters: counters, errors: errors, holder: holder)
+        // Close the run and release the lease even when this task was cancelled.
+        let closing = outcome
+        try await Task.detached { [store] in
+            try await store.finishSyncRun(id: runId, outcome: closing, counters: counters, errors: errors, holder: holder)
+        }.value
         logger.info("sync run finished", metadata: ["run": "\(runId)", "outcome": "\(outcome.rawValue)"])
         if let failure { throw SyncError.failed(runId: runId, reason: failure) }
         guard let record = try await store.syncRun(id: runId) else {
@@ -124,6 +135,22 @@ public final class SyncEngine: Sendable {
 
     static func protectedIds(_ listing: DeploymentListing) -> Set<String> {
         Set(listing.unreadable.compactMap(\.artifactId))
+    }
+
+    /// Why orphans must not be classified this run, or nil. An empty or mostly missing listing is
+    /// far more likely a platform fault than a platform that forgot the gateway.
+    static func massOrphaning(_ plan: SyncPlan, listed: Int, options: SyncOptions) -> String? {
+        let orphans = plan.orphanCandidates.count
+        let local = orphans + plan.inSync + plan.drift.count + plan.statusUpdates.count
+            + plan.fetches.filter { $0.reason != .new }.count + plan.unknownState.count
+        guard orphans > 0, local > 0, options.massOrphanFraction < 1 else { return nil }
+        if listed == 0 {
+            return "orphan check skipped: the platform listed no deployments while \(local) are local; if that is real, run `gwops sync --allow-mass-orphans`"
+        }
+        if orphans > 10, Double(orphans) > options.massOrphanFraction * Double(local) {
+            return "orphan check skipped: \(orphans) of \(local) local artifacts are missing from the listing (over \(Int(options.massOrphanFraction * 100))%); if that is real, run `gwops sync --allow-mass-orphans`"
+        }
+        return nil
     }
 
     /// Orphan detection needs every listed id: one unreadable entry without an id could be any

@@ -18,6 +18,10 @@ public struct SyncOptions: Sendable, Equatable {
     public var retryBaseDelay: Duration = .milliseconds(200)
     /// Single-flight lease time-to-live; renewed while the run lives.
     public var leaseTTL: Duration = .seconds(30)
+    /// Orphan classification is skipped (and reported) when more than this fraction of the local
+    /// control-plane artifacts would be orphans: a truncated or empty listing must not undeploy a
+    /// gateway. `gwops sync --allow-mass-orphans` lifts it for one run.
+    public var massOrphanFraction = 0.5
 
     public init() {}
 }

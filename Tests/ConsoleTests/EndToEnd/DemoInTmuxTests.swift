@@ -155,7 +155,7 @@ struct DemoInTmuxTests {
                 continue
             }
             // Rows move as the data refreshes; allow some time to catch one under the cursor.
-            if firstPending == nil { firstPending = clock.now }
+            if firstPending == nil { firstPending = clock.now; try pane.send("j"); try await Task.sleep(for: .milliseconds(300)); continue }
             guard clock.now - firstPending! < .seconds(40) else {
                 throw EndToEndFailure("could not select and approve a PendingDeletion row within 40 s; the screen:\n\(screen)")
             }
@@ -186,7 +186,7 @@ struct DemoInTmuxTests {
         }
     }
 
-    /// `S`, wait for the plan, `y`, then back to the orphans view with `3`.
+    /// `S`, wait for the plan, `y`, wait for the sync to end, then back to the orphans view with `3`.
     static func resync(_ pane: TmuxPane) async throws {
         try pane.send("S")
         let plan = try await pane.waitFor("the Resync: plan dialog, ready", timeout: .seconds(30)) { s in
@@ -195,6 +195,10 @@ struct DemoInTmuxTests {
         guard plan.contains("y start sync") else { throw EndToEndFailure("the plan failed:\n\(plan)") }
         try pane.send("y")
         try await pane.waitFor("the sync view after y") { viewTitle($0) == "sync" && !$0.contains("Resync: plan") }
+        // Its outcome is flashed when it ends; wait for that, so it cannot replace a later flash.
+        try await pane.waitFor("the outcome of the sync started with y", timeout: .seconds(60)) { s in
+            flash(in: s).map { $0 != "sync requested" } ?? false
+        }
         try pane.send("3")
         try await pane.waitFor("the orphans view after 3") { viewTitle($0) == "orphans" }
     }

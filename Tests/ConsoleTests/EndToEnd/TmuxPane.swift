@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A private tmux server (its own `-L` socket, no user config) holding one session `t` with one
 /// pane, for driving a real program in a real terminal. `kill()` ends the server and everything
@@ -60,9 +63,14 @@ struct TmuxPane: Sendable {
         try run(["display-message", "-p", "-t", target, format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Ends the server and the programs in it. Never throws: it runs from `defer`.
+    /// Ends the server and the programs in it, and removes its socket (tmux leaves it behind).
+    /// Never throws: it runs from `defer`.
     func kill() {
+        let asked = (try? display("#{socket_path}")).flatMap { $0.isEmpty ? nil : $0 }
         _ = try? run(["kill-server"])
+        let dir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let path = asked ?? "\(dir)/tmux-\(getuid())/\(socket)"
+        if path.hasSuffix("/\(socket)") { try? FileManager.default.removeItem(atPath: path) }
     }
 
     /// Polls the pane every 100 ms until `condition` holds; throws with the last screen at `timeout`.
@@ -73,12 +81,25 @@ struct TmuxPane: Sendable {
         var screen = try capture()
         while !condition(screen) {
             guard clock.now < deadline else {
+                Self.trace("TIMED OUT waiting for \(what)", screen)
                 throw EndToEndFailure("timed out after \(timeout) waiting for \(what); the screen:\n\(screen)")
             }
             try await Task.sleep(for: .milliseconds(100))
             screen = try capture()
         }
+        Self.trace("saw \(what)", screen)
         return screen
+    }
+
+    /// With `GWOPS_E2E_TRACE=FILE`, every screen a wait ends on is appended to FILE (for debugging;
+    /// the tests print nothing).
+    static func trace(_ label: String, _ screen: TmuxScreen) {
+        guard let path = ProcessInfo.processInfo.environment["GWOPS_E2E_TRACE"], !path.isEmpty else { return }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { return }
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        handle.write(Data("=== \(label)\n\(screen)\n".utf8))
     }
 
     /// Waits until `text` is on the screen.
@@ -98,37 +119,102 @@ struct TmuxPane: Sendable {
         } while clock.now < end
     }
 
+    /// Runs `tmux -L socket args…` and returns its stdout. Not `Foundation.Process`: the server
+    /// `new-session` starts is a daemon that would inherit Process's exit-watching descriptor (so
+    /// `waitUntilExit()` never returns) and the test thread's blocked signal mask (so
+    /// `kill-server`'s SIGTERM and the panes' SIGHUP are never delivered).
     @discardableResult
     private func run(_ args: [String], capture: Bool = true) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tmux)
-        process.arguments = ["-L", socket] + args
+        let scratch = NSTemporaryDirectory() as NSString
+        let outPath = scratch.appendingPathComponent("\(socket)-\(UUID().uuidString.prefix(8)).out")
+        let errPath = outPath.replacingOccurrences(of: ".out", with: ".err")
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
         var env = ProcessInfo.processInfo.environment
         env["TMUX"] = nil
         env["TMUX_PANE"] = nil
-        process.environment = env
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe(), err = Pipe()
-        if capture {
-            process.standardOutput = out
-            process.standardError = err
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-        }
-        try process.run()
-        var stdout = Data(), stderr = Data()
-        if capture {
-            stdout = out.fileHandleForReading.readDataToEndOfFile()
-            stderr = err.fileHandleForReading.readDataToEndOfFile()
-        }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let status = try ChildProcess.run(
+            [tmux, "-L", socket] + args, environment: env,
+            stdout: capture ? outPath : "/dev/null", stderr: capture ? errPath : "/dev/null")
+        let stdout = capture ? (FileManager.default.contents(atPath: outPath) ?? Data()) : Data()
+        guard status == 0 else {
+            let stderr = capture ? (FileManager.default.contents(atPath: errPath) ?? Data()) : Data()
             let why = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw EndToEndFailure("tmux \(args.joined(separator: " ")) failed (\(process.terminationStatus)): \(why)")
+            throw EndToEndFailure("tmux \(args.joined(separator: " ")) failed (\(status)): \(why)")
         }
         return String(decoding: stdout, as: UTF8.self)
     }
+}
+
+/// posix_spawn with a clean slate: default signal handlers, nothing blocked, only stdin/out/err
+/// open (to /dev/null and the given files). Waits for the child and returns its exit status.
+enum ChildProcess {
+    static func run(_ argv: [String], environment: [String: String], stdout: String, stderr: String) throws -> Int32 {
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t? = nil
+        var attr: posix_spawnattr_t? = nil
+        let closeOthers: Int32 = Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
+        #else
+        var actions = posix_spawn_file_actions_t()
+        var attr = posix_spawnattr_t()
+        let closeOthers: Int32 = 0
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        #if !canImport(Darwin)
+        closeInheritedDescriptors(&actions)
+        #endif
+
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attr, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        sigdelset(&all, SIGKILL)
+        sigdelset(&all, SIGSTOP)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETSIGDEF) | closeOthers))
+
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            cArgs.forEach { free($0) }
+            cEnv.forEach { free($0) }
+        }
+        var pid = pid_t()
+        let rc = posix_spawn(&pid, argv[0], &actions, &attr, cArgs, cEnv)
+        guard rc == 0 else { throw EndToEndFailure("cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw EndToEndFailure("waitpid \(argv[0]): \(String(cString: strerror(errno)))") }
+        }
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    #if !canImport(Darwin)
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+
+    /// glibc ≥ 2.34 has posix_spawn_file_actions_addclosefrom_np (not imported into Swift: look it
+    /// up); otherwise close every descriptor /proc/self/fd lists (the child ignores EBADF).
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+            if closeFrom(&actions, 3) == 0 { return }
+        }
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in fds.compactMap(Int32.init) where fd > 2 {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
+    }
+    #endif
 }
 
 /// One capture of the pane.

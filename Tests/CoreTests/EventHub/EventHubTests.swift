@@ -5,8 +5,11 @@ import TestSupport
 
 /// Event hub conformance: ordering, idempotence, gap-freedom, wakeups. Runs on every backend.
 struct EventHubTests {
+    /// An artifact event with a readable summary, under the given id.
     static func event(_ id: String, entity: String = "e") -> NewEvent {
-        NewEvent(eventId: id, entityType: "RestApi", action: .update, entityId: entity, eventData: "{}", originatedAt: Timestamp(microseconds: 1))
+        var event = ArtifactEvents.change(Fixtures.summary(entity), action: .update)
+        event.eventId = id
+        return event
     }
 
     @Test(arguments: Backend.allCases)
@@ -160,5 +163,36 @@ func withTimeout<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () as
         }
         group.cancelAll()
         return value
+    }
+}
+
+extension EventHubTests {
+    @Test(arguments: Backend.allCases)
+    func pruningNeverOpensAGapWhenTheClockSteppedBack(backend: Backend) async throws {
+        // Given seq 1..3 where seq 2 carries a later processed_at than seq 3 (clock stepped back)
+        let f = try StoreFixture.make(backend)
+        defer { f.remove() }
+        _ = try await f.store.publish([Self.event("a")])
+        let cutoff = try await f.store.databaseNow().adding(seconds: 0.001)
+        try await Task.sleep(for: .milliseconds(5))
+        _ = try await f.store.publish([Self.event("b")])
+        _ = try await f.store.publish([Self.event("c")])
+        // When pruning before a cutoff between a and b
+        _ = try await f.store.pruneEvents(processedBefore: cutoff)
+        // Then what is left is a contiguous run of seqs
+        let seqs = try await f.store.events(after: 0, limit: 10).map(\.seq)
+        #expect(seqs == [2, 3])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func cursorPastTheHeadIsReportedLost(backend: Backend) async throws {
+        let f = try StoreFixture.make(backend)
+        defer { f.remove() }
+        _ = try await f.store.publish([Self.event("a")])
+        var iterator = EventSubscription(log: f.store, after: 50).makeAsyncIterator()
+        guard case .lost = try await iterator.next() else {
+            Issue.record("a cursor beyond the head (restored database) must reload")
+            return
+        }
     }
 }

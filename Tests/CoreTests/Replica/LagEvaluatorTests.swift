@@ -87,8 +87,8 @@ struct LagEvaluatorTests {
         try await f.store.heartbeat(id: "alive", appliedSeq: 1, appliedAt: nil, state: .running, resyncs: 0)
         _ = try await f.store.registerReplica(id: "dead", host: "h", pid: 2)
         var t = LagThresholds()
-        t.heartbeatTimeout = 0.2
-        try await Task.sleep(for: .milliseconds(400))
+        t.heartbeatTimeout = 2
+        try await Task.sleep(for: .milliseconds(2500))
         try await f.store.heartbeat(id: "alive", appliedSeq: 1, appliedAt: nil, state: .running, resyncs: 0)
         let reports = try await FleetLag.reports(store: f.store, thresholds: t)
         #expect(reports.first { $0.replicaId == "alive" }?.status == .ok)

@@ -55,3 +55,12 @@ struct ReviewRulesTests {
         #expect(ReviewRules.check(.reject, on: review(.deleted, .deletedOnPlatform), allowUnverified: false) != nil)
     }
 }
+
+extension ReviewRulesTests {
+    @Test func failedCheckKeepsAConfirmedRetention() {
+        #expect(ReviewRules.action(latest: review(.retentionConfirmed, .existsOnPlatform), row: row, verdict: .unverified) == .keep)
+        #expect(
+            ReviewRules.action(latest: review(.retentionConfirmed, .existsOnPlatform), row: row, verdict: .deletedOnPlatform)
+                == .update(reviewId: 7, verdict: .deletedOnPlatform, status: .pending))
+    }
+}

@@ -42,6 +42,8 @@ struct SyncEndToEndTests {
             for id in redeployed { _ = await h.platform.deploy(id) }
             for id in retained { _ = await h.platform.deleteDeployment(id) }
             for id in deleted { _ = await h.platform.deleteArtifact(id) }
+            try await f.store.addAPIKey(APIKeyRecord(id: "k1", artifactUUID: deleted[0], name: "prod", createdAt: .now))
+            try await f.store.addSubscription(SubscriptionRecord(id: "s1", artifactUUID: deleted[0], applicationId: "app", createdAt: .now))
             let second = try await engine.run(trigger: .cli, requestedBy: Self.operatorActor)
 
             // Then the second sync produces exactly those outcomes
@@ -66,8 +68,6 @@ struct SyncEndToEndTests {
             }
 
             // And approving deletes the artifact with its keys and subscriptions
-            try await f.store.addAPIKey(APIKeyRecord(id: "k1", artifactUUID: deleted[0], name: "prod", createdAt: .now))
-            try await f.store.addSubscription(SubscriptionRecord(id: "s1", artifactUUID: deleted[0], applicationId: "app", createdAt: .now))
             let review = try #require(try await f.store.reviewHistory(artifactUUID: deleted[0]).first)
             let result = try await f.store.decide(reviewId: review.id, decision: .approve, actor: Self.operatorActor, allowUnverified: false)
             #expect(result == .deleted(Dependents(apiKeys: 1, subscriptions: 1)))

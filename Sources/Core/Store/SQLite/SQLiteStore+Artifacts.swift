@@ -58,7 +58,7 @@ extension SQLiteStore: ArtifactStore {
                     events.append(ArtifactEvents.change(artifact.summary, action: outcome == .inserted ? .create : .update))
                 }
             }
-            _ = try Self.publish(events, gatewayId: gatewayId, in: db)
+            _ = try Self.publish(events, gatewayId: gatewayId, in: db, describesChanges: true)
             return outcomes
         }
     }
@@ -107,11 +107,14 @@ extension SQLiteStore: ArtifactStore {
                 try db.execute(
                     sql: """
                         UPDATE artifacts SET desired_state = ?, deployment_id = ?, deployed_at = ?, updated_at = \(Self.nowSQL)
-                        WHERE uuid = ? AND origin = 'control_plane' AND (deployed_at IS NULL OR deployed_at < ?)
+                        WHERE uuid = ? AND origin = 'control_plane'
+                          AND (deployed_at IS NULL OR deployed_at < ?
+                               OR (deployed_at = ? AND deployment_id = ? AND desired_state <> ?))
                         """,
                     arguments: [
                         change.state.rawValue, change.deploymentId, change.deployedAt.microseconds, change.uuid,
-                        change.deployedAt.microseconds,
+                        change.deployedAt.microseconds, change.deployedAt.microseconds, change.deploymentId,
+                        change.state.rawValue,
                     ])
                 if db.changesCount == 1, let summary = try Self.fetchSummary(db, uuid: change.uuid) {
                     outcomes.append(.updated)
@@ -120,7 +123,7 @@ extension SQLiteStore: ArtifactStore {
                     outcomes.append(.stale)
                 }
             }
-            _ = try Self.publish(events, gatewayId: gatewayId, in: db)
+            _ = try Self.publish(events, gatewayId: gatewayId, in: db, describesChanges: true)
             return outcomes
         }
     }
@@ -193,13 +196,17 @@ extension SQLiteStore: ArtifactStore {
 
     /// Deletes the artifact, its subscriptions and keys, and publishes the DELETE event, when the
     /// row is still `expected`. Runs inside the caller's transaction.
-    static func conditionalDelete(uuid: String, expected: RowVersion, gatewayId: String, _ db: Database) throws -> Dependents? {
+    static func conditionalDelete(
+        uuid: String, expected: RowVersion, allowed: Dependents? = nil, gatewayId: String, _ db: Database
+    ) throws -> Dependents? {
         guard let current = try fetchSummary(db, uuid: uuid), current.rowVersion == expected else { return nil }
         let dependents = try dependents(of: uuid, db)
+        // Keys or subscriptions created after the review were not shown to whoever approved.
+        if let allowed, dependents.apiKeys > allowed.apiKeys || dependents.subscriptions > allowed.subscriptions { return nil }
         try db.execute(sql: "DELETE FROM subscriptions WHERE artifact_uuid = ?", arguments: [uuid])
         try db.execute(sql: "DELETE FROM api_keys WHERE artifact_uuid = ?", arguments: [uuid])
         try db.execute(sql: "DELETE FROM artifacts WHERE uuid = ?", arguments: [uuid])
-        _ = try publish([ArtifactEvents.deletion(current)], gatewayId: gatewayId, in: db)
+        _ = try publish([ArtifactEvents.deletion(current)], gatewayId: gatewayId, in: db, describesChanges: true)
         return dependents
     }
 
@@ -212,7 +219,7 @@ extension SQLiteStore: ArtifactStore {
             sql: "UPDATE artifacts SET desired_state = 'undeployed', updated_at = \(nowSQL) WHERE uuid = ?",
             arguments: [uuid])
         current.desiredState = .undeployed
-        _ = try publish([ArtifactEvents.retention(current)], gatewayId: gatewayId, in: db)
+        _ = try publish([ArtifactEvents.retention(current)], gatewayId: gatewayId, in: db, describesChanges: true)
         return true
     }
 }

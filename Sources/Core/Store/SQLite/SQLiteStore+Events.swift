@@ -5,7 +5,11 @@ extension SQLiteStore {
     /// Publishes `events` inside the caller's write transaction (transactional outbox). Seqs follow
     /// commit order without gaps because SQLite admits one writer at a time; a duplicate
     /// `event_id` is skipped and consumes no seq.
-    static func publish(_ events: [NewEvent], gatewayId: String, in db: Database) throws -> [Int64?] {
+    ///
+    /// With `describesChanges`, every event describes a row change that did happen, so it must
+    /// reach the replicas: a retained event with the same id (e.g. the CREATE of an artifact that
+    /// was deleted and listed again) gets a fresh id instead of being dropped.
+    static func publish(_ events: [NewEvent], gatewayId: String, in db: Database, describesChanges: Bool = false) throws -> [Int64?] {
         guard !events.isEmpty else { return [] }
         var head = try Int64.fetchOne(
             db, sql: "SELECT head_seq FROM gateway_states WHERE gateway_id = ?", arguments: [gatewayId]) ?? 0
@@ -23,6 +27,12 @@ extension SQLiteStore {
                 gatewayId, head + 1, event.eventId, event.entityType, event.action.rawValue, event.entityId,
                 event.eventData, event.originatedAt.microseconds,
             ])
+            if db.changesCount == 0, describesChanges {
+                try insert.execute(arguments: [
+                    gatewayId, head + 1, "\(event.eventId):\(UUID().uuidString.lowercased())", event.entityType,
+                    event.action.rawValue, event.entityId, event.eventData, event.originatedAt.microseconds,
+                ])
+            }
             if db.changesCount == 1 {
                 head += 1
                 seqs.append(head)
@@ -112,9 +122,15 @@ extension SQLiteStore: EventLog {
     public func pruneEvents(processedBefore cutoff: Timestamp) async throws -> Int {
         let gatewayId = self.gatewayId
         return try await writeTransaction("prune events") { db in
+            // Only a contiguous prefix of seqs goes: if the clock stepped back, a later event can
+            // carry an older processed_at, and pruning it alone would open a gap.
             try db.execute(
-                sql: "DELETE FROM events WHERE gateway_id = ? AND processed_at < ?",
-                arguments: [gatewayId, cutoff.microseconds])
+                sql: """
+                    DELETE FROM events WHERE gateway_id = ? AND seq < COALESCE(
+                        (SELECT MIN(seq) FROM events WHERE gateway_id = ? AND processed_at >= ?),
+                        (SELECT MAX(seq) + 1 FROM events WHERE gateway_id = ?))
+                    """,
+                arguments: [gatewayId, gatewayId, cutoff.microseconds, gatewayId])
             return db.changesCount
         }
     }

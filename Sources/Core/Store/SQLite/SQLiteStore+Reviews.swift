@@ -130,7 +130,8 @@ extension SQLiteStore: ReviewStore {
             return .retentionConfirmed
         case .approve:
             if let removed = try conditionalDelete(
-                uuid: review.artifactUUID, expected: review.rowVersion, gatewayId: gatewayId, db)
+                uuid: review.artifactUUID, expected: review.rowVersion,
+                allowed: Dependents(apiKeys: review.apiKeys, subscriptions: review.subscriptions), gatewayId: gatewayId, db)
             {
                 try setStatus(.deleted)
                 return .deleted(removed)

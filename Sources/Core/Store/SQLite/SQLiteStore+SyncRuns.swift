@@ -16,7 +16,7 @@ extension SQLiteStore: SyncRunLog {
                 let runId: Int64? = lease["run_id"]
                 let holderDead = host == holder.host && !ProcessProbe.isAlive(pid)
                 if expires > now && !holderDead {
-                    return .busy(holder: "\(host) pid \(pid)", runId: runId)
+                    return .busy(holder: "\(host.split(separator: "/").first ?? "?") pid \(pid)", runId: runId)
                 }
                 if let runId {
                     try db.execute(
@@ -60,6 +60,7 @@ extension SQLiteStore: SyncRunLog {
             try db.execute(
                 sql: "UPDATE sync_runs SET phase = ?, counters = ?, errors = ? WHERE id = ?",
                 arguments: [phase.rawValue, Self.json(counters), Self.json(errors), id])
+            // (A run already closed as abandoned keeps that outcome: see finishSyncRun.)
         }
     }
 
@@ -71,11 +72,19 @@ extension SQLiteStore: SyncRunLog {
             try db.execute(
                 sql: """
                     UPDATE sync_runs SET phase = 'done', outcome = ?, counters = ?, errors = ?, finished_at = \(Self.nowSQL)
-                    WHERE id = ?
+                    WHERE id = ? AND outcome = 'running'
                     """,
                 arguments: [outcome.rawValue, Self.json(counters), Self.json(errors), id])
             try db.execute(
                 sql: "DELETE FROM sync_lease WHERE gateway_id = ? AND holder = ?", arguments: [gatewayId, holder.token])
+        }
+    }
+
+    public func breakSyncLease() async throws -> Bool {
+        let gatewayId = self.gatewayId
+        return try await writeTransaction("break sync lease") { db in
+            try db.execute(sql: "DELETE FROM sync_lease WHERE gateway_id = ?", arguments: [gatewayId])
+            return db.changesCount == 1
         }
     }
 
