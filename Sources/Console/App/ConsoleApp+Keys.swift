@@ -16,7 +16,7 @@ extension ConsoleApp {
         if state.detail != nil, let effects = handleDetail(key) { return effects }
         guard let binding = Bindings.action(for: key, in: state.view) else { return [] }
         if binding.mutates, state.readonly {
-            flash("read-only console: \(binding.help) is disabled (started with --readonly)", .warn)
+            flash("read-only console: \(binding.hint ?? "this action") is disabled (started with --readonly)", .warn)
             return []
         }
         return perform(binding.action)

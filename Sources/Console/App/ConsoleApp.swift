@@ -17,10 +17,37 @@ struct ConsoleApp: Sendable {
         recompute()
     }
 
-    /// Takes a new data snapshot, keeping the selection on the same row where possible.
+    /// Takes a new data snapshot, keeping the selection on the same item (not the same position:
+    /// rows move as data changes, and an action must apply to what the operator picked).
     mutating func update(_ newData: ConsoleData) {
+        let selected = Dictionary(uniqueKeysWithValues: ConsoleView.allCases.compactMap { v in selectedIdentity(v).map { (v, $0) } })
         data = newData
         recompute()
+        for (view, identity) in selected {
+            guard let rows = visible[view], let index = rows.firstIndex(where: { identity == self.identity(of: $0, in: view) }) else { continue }
+            var c = state[cursor: view]
+            c.offset += index - c.selected
+            c.selected = index
+            c.clamp(count: rows.count, visible: state.tableRows)
+            state[cursor: view] = c
+        }
+    }
+
+    /// What identifies row `i` of `view`'s data across snapshots.
+    private func identity(of i: Int, in view: ConsoleView) -> String? {
+        switch view {
+        case .artifacts: i < data.artifacts.count ? data.artifacts[i].summary.uuid : nil
+        case .replicas: i < data.replicas.count ? data.replicas[i].replicaId : nil
+        case .orphans: i < data.reviews.count ? String(data.reviews[i].id) : nil
+        case .events: i < data.events.count ? String(data.events[i].seq) : nil
+        case .sync: nil
+        }
+    }
+
+    private func selectedIdentity(_ view: ConsoleView) -> String? {
+        guard let rows = visible[view], !rows.isEmpty else { return nil }
+        let selected = state[cursor: view].selected
+        return selected < rows.count ? identity(of: rows[selected], in: view) : nil
     }
 
     mutating func resize(width: Int, height: Int) {

@@ -13,7 +13,7 @@ struct Chrome {
         let w = rect.width, h = rect.height
         // Top border with the header in it.
         buffer.put(g.topLeft + String(repeating: g.horizontal, count: max(0, w - 2)) + g.topRight, x: 0, y: 0, style: border)
-        header(x: 2, y: 0, width: w - 4, into: &buffer, theme: theme)
+        header(x: 2, y: 0, width: w - 5, into: &buffer, theme: theme)
         for y in 1..<(h - 1) {
             buffer.put(g.vertical, x: 0, y: y, style: border)
             buffer.put(g.vertical, x: w - 1, y: y, style: border)

@@ -11,10 +11,10 @@ struct OrphansView {
 
     static let columns = [
         TableColumn(title: "STATUS", width: 20), TableColumn(title: "KIND", width: 10),
-        TableColumn(title: "NAME", width: 14, flex: 2), TableColumn(title: "VERDICT", width: 19),
+        TableColumn(title: "NAME", width: 14, flex: 4), TableColumn(title: "VERDICT", width: 19),
         TableColumn(title: "KEYS", width: 4, alignRight: true), TableColumn(title: "SUBS", width: 4, alignRight: true),
         TableColumn(title: "DETECTED", width: 9, alignRight: true, hideBelow: 100),
-        TableColumn(title: "RUN", width: 5, alignRight: true, hideBelow: 100), TableColumn(title: "REASON", width: 8, flex: 2, hideBelow: 100),
+        TableColumn(title: "RUN", width: 5, alignRight: true, hideBelow: 100), TableColumn(title: "REASON", width: 8, flex: 1, hideBelow: 100),
     ]
 
     func render(in rect: Rect, into buffer: inout ScreenBuffer, theme: Theme) {

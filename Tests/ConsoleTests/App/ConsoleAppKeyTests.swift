@@ -134,3 +134,25 @@ struct ConsoleAppKeyTests {
         #expect(app.state.flash?.text.contains("hidden by the filter") == true)
     }
 }
+
+extension ConsoleAppKeyTests {
+    @Test func selectionFollowsTheSameReviewWhenRowsMove() {
+        // Given the operator on the unverified review (second row)
+        var app = app()
+        _ = app.handle(.char("3"))
+        _ = app.handle(.char("j"))
+        #expect(app.selectedReview?.id == 8)
+        // When a refresh inserts a new review at the top
+        var data = app.data
+        data.reviews.insert(ConsoleFixtures.review(10, "brand-new-orphan", verdict: .deletedOnPlatform, status: .pending), at: 0)
+        app.update(data)
+        // Then the selection is still on review 8, and A acts on it
+        #expect(app.selectedReview?.id == 8)
+        _ = app.handle(.char("A"))
+        guard case .typed(_, let reviews, _, _, _) = app.state.dialog else {
+            Issue.record("expected the typed confirmation for the unverified review")
+            return
+        }
+        #expect(reviews.map(\.id) == [8])
+    }
+}
