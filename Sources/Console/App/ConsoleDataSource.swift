@@ -68,7 +68,6 @@ actor ConsoleDataSource {
             if newKeys != keys { keys = newKeys; rowsDirty = true }
             let reviews = try await store.reviews(statuses: [.pending, .retained, .retentionConfirmed], limit: 100_000)
             if reviews != data.reviews { data.reviews = reviews; rowsDirty = true }
-            data.counts = try await store.artifactCounts()
             data.runs = try await store.syncRuns(limit: 20)
             data.events = try await store.recentEvents(limit: 500)
             data.hub = try await store.position()
@@ -134,6 +133,13 @@ actor ConsoleDataSource {
     }
 
     private func rebuildRows() {
+        var counts = ArtifactCounts()
+        for a in artifacts.values {
+            counts.total += 1
+            counts.byKind[a.kind.rawValue, default: 0] += 1
+            if a.desiredState == .deployed { counts.deployed += 1 } else { counts.undeployed += 1 }
+        }
+        data.counts = counts
         let reviewByArtifact = Dictionary(data.reviews.map { ($0.artifactUUID, $0) }, uniquingKeysWith: { a, _ in a })
         let order = Dictionary(uniqueKeysWithValues: ArtifactKind.listingOrder.enumerated().map { ($1, $0) })
         data.artifacts = artifacts.values.map { s in
