@@ -50,8 +50,9 @@ struct ConsoleData: Sendable, Equatable {
 
     var fleetStatus: LagStatus { LagEvaluator.fleetStatus(replicas) }
     var pendingReviews: [OrphanReview] { reviews.filter { $0.status == .pending } }
-    var inSyncCount: Int { artifacts.filter { $0.sync == .inSync }.count }
-    var outOfSyncCount: Int { artifacts.filter { $0.sync == .outOfSync }.count }
+    /// Counted when the rows are built, not per frame.
+    var inSyncCount = 0
+    var outOfSyncCount = 0
 }
 
 /// The state of the sync plan preview.

@@ -148,6 +148,8 @@ actor ConsoleDataSource {
             let ka = order[a.summary.kind] ?? 0, kb = order[b.summary.kind] ?? 0
             return ka != kb ? ka < kb : (a.summary.handle, a.summary.uuid) < (b.summary.handle, b.summary.uuid)
         }
+        data.inSyncCount = data.artifacts.reduce(0) { $0 + ($1.sync == .inSync ? 1 : 0) }
+        data.outOfSyncCount = data.artifacts.reduce(0) { $0 + ($1.sync == .outOfSync ? 1 : 0) }
         rowsDirty = false
     }
 

@@ -70,6 +70,7 @@ struct BenchConsoleCommand: ParsableCommand {
                 sync: .inSync, keys: i % 3)
         }
         d.counts.total = n
+        d.inSyncCount = n
         d.loadedAt = now
         d.replicas = (0..<3).map {
             LagReport(replicaId: "replica-\($0)", status: .ok, reason: nil, lagEvents: 0, lagSeconds: 0, headroom: 1, heartbeatAge: 1)

@@ -43,6 +43,8 @@ enum ConsoleFixtures {
         d.counts.total = n
         d.counts.deployed = d.artifacts.filter { $0.summary.desiredState == .deployed }.count
         d.counts.undeployed = n - d.counts.deployed
+        d.inSyncCount = d.artifacts.filter { $0.sync == .inSync }.count
+        d.outOfSyncCount = d.artifacts.filter { $0.sync == .outOfSync }.count
         let records = [
             replica("replica-a", seq: 1200, heartbeatAgo: 1), replica("replica-b", seq: 1150, heartbeatAgo: 1),
             replica("replica-dead", seq: 900, heartbeatAgo: 120), replica("replica-gone", seq: 10, heartbeatAgo: 1, state: .reloading),
