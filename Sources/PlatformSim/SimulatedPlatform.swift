@@ -36,9 +36,11 @@ public actor SimulatedPlatform {
 
     /// Content for the known deployment ids, keyed by deployment id.
     public func contents(deploymentIds: [String]) -> [(SimArtifact, SimDeployment)] {
-        let wanted = Set(deploymentIds)
-        return order.compactMap { id in
-            guard let a = artifacts[id], let d = a.deployment, wanted.contains(d.deploymentId) else { return nil }
+        var seen = Set<String>()
+        return deploymentIds.compactMap { depId in
+            guard seen.insert(depId).inserted, let id = catalog.byDeployment[depId], let a = artifacts[id],
+                  let d = a.deployment, d.deploymentId == depId
+            else { return nil }
             return (a, d)
         }
     }
@@ -58,7 +60,7 @@ public actor SimulatedPlatform {
         a.revision += 1
         a.deployment = SimDeployment(
             deploymentId: catalog.newDeploymentId(), state: .deployed, deployedAt: catalog.nextPerformedAt())
-        catalog.artifacts[id] = a
+        catalog.store(a)
         return a
     }
 
@@ -68,7 +70,7 @@ public actor SimulatedPlatform {
         d.state = .undeployed
         d.deployedAt = catalog.nextPerformedAt()
         a.deployment = d
-        catalog.artifacts[id] = a
+        catalog.store(a)
         return a
     }
 
@@ -76,7 +78,7 @@ public actor SimulatedPlatform {
     public func deleteDeployment(_ id: String) -> SimArtifact? {
         guard var a = artifacts[id], a.deployment != nil else { return nil }
         a.deployment = nil
-        catalog.artifacts[id] = a
+        catalog.store(a)
         return a
     }
 
@@ -85,13 +87,15 @@ public actor SimulatedPlatform {
     public func restoreDeployment(_ id: String, _ deployment: SimDeployment) {
         guard var a = catalog.artifacts[id] else { return }
         a.deployment = deployment
-        catalog.artifacts[id] = a
+        catalog.store(a)
     }
 
     /// Removes the artifact and its deployment.
     public func deleteArtifact(_ id: String) -> SimArtifact? {
         guard let a = catalog.artifacts.removeValue(forKey: id) else { return nil }
+        if let dep = a.deployment { catalog.byDeployment[dep.deploymentId] = nil }
         catalog.order.removeAll { $0 == id }
+        catalog.providers.removeAll { $0 == id }
         return a
     }
 
@@ -117,10 +121,21 @@ struct SimCatalog {
     var rng: SeededRandom
     var artifacts: [String: SimArtifact] = [:]
     var order: [String] = []
+    /// Artifact id by deployment id (current deployments only).
+    var byDeployment: [String: String] = [:]
+    /// Ids of LLM providers, in creation order (proxies pick one).
+    var providers: [String] = []
     var lastPerformedAt = SimulatedPlatform.baseTime
     var created = 0
 
     init(seed: UInt64) { rng = SeededRandom(seed: seed) }
+
+    /// Saves an artifact and keeps the deployment index right.
+    mutating func store(_ a: SimArtifact) {
+        if let old = artifacts[a.id]?.deployment { byDeployment[old.deploymentId] = nil }
+        if let dep = a.deployment { byDeployment[dep.deploymentId] = a.id }
+        artifacts[a.id] = a
+    }
 
     mutating func nextPerformedAt() -> Timestamp {
         let now = Timestamp.now.millisecondPrecision
@@ -137,7 +152,6 @@ struct SimCatalog {
         created += 1
         let roll = rng.next() % 100
         var kind = requested ?? (roll < 50 ? .restApi : roll < 65 ? .llmProvider : roll < 80 ? .llmProxy : .mcp)
-        let providers = order.filter { artifacts[$0]?.kind == .llmProvider }
         if kind == .llmProxy, providers.isEmpty { kind = .llmProvider }
         let id = rng.uuid()
         let providerId: String? = kind == .llmProxy ? providers[Int(rng.next() % UInt64(providers.count))] : nil
@@ -153,7 +167,8 @@ struct SimCatalog {
             id: id, kind: kind, handle: handle, displayName: "\(stem.capitalized) \(kind.label) \(index)",
             version: version, providerId: providerId,
             deployment: SimDeployment(deploymentId: newDeploymentId(), state: state, deployedAt: at), revision: 1)
-        artifacts[id] = artifact
+        store(artifact)
+        if kind == .llmProvider { providers.append(id) }
         order.append(id)
         return artifact
     }

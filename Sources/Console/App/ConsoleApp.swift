@@ -21,9 +21,10 @@ struct ConsoleApp: Sendable {
     /// rows move as data changes, and an action must apply to what the operator picked).
     mutating func update(_ newData: ConsoleData) {
         let selected = Dictionary(uniqueKeysWithValues: ConsoleView.allCases.compactMap { v in selectedIdentity(v).map { (v, $0) } })
+        let sameArtifacts = newData.artifactsVersion == data.artifactsVersion && newData.artifacts.count == data.artifacts.count
         data = newData
-        recompute()
-        for (view, identity) in selected {
+        recompute(keepArtifacts: sameArtifacts)
+        for (view, identity) in selected where !(view == .artifacts && sameArtifacts) {
             guard let rows = visible[view], let index = rows.firstIndex(where: { identity == self.identity(of: $0, in: view) }) else { continue }
             var c = state[cursor: view]
             c.offset += index - c.selected
@@ -56,13 +57,23 @@ struct ConsoleApp: Sendable {
         clampAll()
     }
 
-    mutating func recompute() {
+    /// The data was read again and nothing changed.
+    mutating func touch(_ loadedAt: Timestamp) { data.loadedAt = loadedAt }
+
+    /// Recomputes the filtered rows; `keepArtifacts` skips the artifact rows when they did not change.
+    mutating func recompute(keepArtifacts: Bool = false) {
         let f = state.filter.lowercased()
         func pass(_ fields: [String]) -> Bool { f.isEmpty || fields.contains { $0.lowercased().contains(f) } }
-        visible[.artifacts] = data.artifacts.indices.filter { i in
+        if keepArtifacts, visible[.artifacts] != nil {
+            // Same rows, same filter: the indices still hold.
+        } else if f.isEmpty {
+            visible[.artifacts] = Array(data.artifacts.indices)
+        } else {
+            visible[.artifacts] = data.artifacts.indices.filter { i in
             let r = data.artifacts[i]
             return f.isEmpty || pass([r.summary.handle, r.summary.uuid, r.summary.kind.rawValue, r.summary.kind.label,
                                       StatusBadge.state(r.summary.desiredState).word, StatusBadge.sync(r.sync).word, r.summary.deploymentId ?? ""])
+            }
         }
         visible[.replicas] = data.replicas.indices.filter { pass([data.replicas[$0].replicaId, data.replicas[$0].status.rawValue, data.replicas[$0].reason ?? ""]) }
         visible[.orphans] = data.reviews.indices.filter { i in

@@ -36,6 +36,8 @@ struct ConsoleData: Sendable, Equatable {
     /// When the snapshot was read; the header shows its age.
     var loadedAt: Timestamp?
     var artifacts: [ArtifactRow] = []
+    /// Bumped whenever `artifacts` is rebuilt, so the UI re-filters 100,000 rows only then.
+    var artifactsVersion = 0
     var counts = ArtifactCounts()
     var replicas: [LagReport] = []
     var replicaRecords: [String: ReplicaRecord] = [:]

@@ -9,25 +9,32 @@ actor ConsoleDataSource {
     let inbox: ConsoleInbox
     let thresholds: LagThresholds
     let refresh: Duration
-    let platformInterval: Double
+    /// How often the platform is asked what changed (cheap: `?since=`), and how often it is
+    /// listed whole (to notice deletions).
+    let probeInterval: Double
+    let fullListingInterval: Double
 
     private var data: ConsoleData
     private var artifacts: [String: ArtifactSummary] = [:]
     private var cursor: Int64 = 0
-    private var remote: [String: RemoteDeployment]?
+    /// nil while the platform is unknown or unreachable: the SYNC column then says Unknown.
+    private var remote: RemoteMirror?
     private var keys: [String: Int] = [:]
     private var rowsDirty = true
-    private var lastListing: Timestamp?
+    private var changed = true
+    private var lastFullListing: Timestamp?
+    private var lastProbe: Timestamp?
     private var wake: AsyncStream<Void>.Continuation?
 
     init(store: any GatewayStore, platform: (any PlatformAPI)?, header: HeaderInfo, thresholds: LagThresholds,
-         refresh: Duration, platformInterval: Double = 15, inbox: ConsoleInbox) {
+         refresh: Duration, probeInterval: Double = 10, fullListingInterval: Double = 300, inbox: ConsoleInbox) {
         self.store = store
         self.platform = platform
         self.inbox = inbox
         self.thresholds = thresholds
         self.refresh = refresh
-        self.platformInterval = platformInterval
+        self.probeInterval = probeInterval
+        self.fullListingInterval = fullListingInterval
         data = ConsoleData(header: header)
     }
 
@@ -52,34 +59,45 @@ actor ConsoleDataSource {
 
     func setPlan(_ plan: PlanState) {
         data.plan = plan
+        changed = true
         inbox.post(data)
     }
 
-    /// One refresh: new hub events into the artifact map, then the small tables.
+    /// One refresh: new hub events into the artifact map, then the small tables. Posts a new
+    /// snapshot only when something changed; otherwise just the time it was read.
     func refreshOnce() async {
         do {
             try await followHub()
             let now = try await store.databaseNow()
-            if platform != nil, lastListing.map({ now.seconds(since: $0) >= platformInterval }) ?? true {
-                lastListing = now
-                await listPlatform()
-            }
+            await askPlatform(now: now)
             let newKeys = try await store.apiKeyCounts()
             if newKeys != keys { keys = newKeys; rowsDirty = true }
             let reviews = try await store.reviews(statuses: [.pending, .retained, .retentionConfirmed], limit: 100_000)
-            if reviews != data.reviews { data.reviews = reviews; rowsDirty = true }
-            data.runs = try await store.syncRuns(limit: 20)
-            data.events = try await store.recentEvents(limit: 500)
-            data.hub = try await store.position()
-            data.replicas = try await FleetLag.reports(store: store, thresholds: thresholds)
-            data.replicaRecords = Dictionary(try await store.replicas().map { ($0.replicaId, $0) }, uniquingKeysWith: { $1 })
+            if reviews != data.reviews { data.reviews = reviews; rowsDirty = true; changed = true }
+            update(\.runs, try await store.syncRuns(limit: 20))
+            update(\.events, try await store.recentEvents(limit: 500))
+            update(\.hub, try await store.position())
+            update(\.replicas, try await FleetLag.reports(store: store, thresholds: thresholds))
+            update(\.replicaRecords, Dictionary(try await store.replicas().map { ($0.replicaId, $0) }, uniquingKeysWith: { $1 }))
             let samples = try await store.lagSamples(since: now.adding(seconds: -600))
-            data.lagHistory = Dictionary(grouping: samples, by: \.replicaId)
+            update(\.lagHistory, Dictionary(grouping: samples, by: \.replicaId))
             if rowsDirty { rebuildRows() }
             data.loadedAt = now
-            inbox.post(data)
+            if changed {
+                inbox.post(data)
+                changed = false
+            } else {
+                inbox.post(loadedAt: now)
+            }
         } catch {
             inbox.post(Flash(text: "store read failed: \(error)", role: .err))
+        }
+    }
+
+    private func update<T: Equatable>(_ field: WritableKeyPath<ConsoleData, T>, _ value: T) {
+        if data[keyPath: field] != value {
+            data[keyPath: field] = value
+            changed = true
         }
     }
 
@@ -117,19 +135,34 @@ actor ConsoleDataSource {
         artifacts = Dictionary(snapshot.artifacts.map { ($0.uuid, $0) }, uniquingKeysWith: { $1 })
         cursor = snapshot.headSeq
         rowsDirty = true
+        MemoryTrim.releaseFreePages()
     }
 
-    private func listPlatform() async {
+    /// Lists the platform whole every `fullListingInterval`, and in between asks only what
+    /// changed since the last full listing.
+    private func askPlatform(now: Timestamp) async {
         guard let platform else { return }
+        let full = lastFullListing.map { now.seconds(since: $0) >= fullListingInterval } ?? true
+        guard full || remote == nil || lastProbe.map({ now.seconds(since: $0) >= probeInterval }) ?? true else { return }
+        lastProbe = now
         do {
-            let listing = try await platform.listDeployments(since: nil)
-            remote = Dictionary(listing.deployments.map { ($0.artifactId, $0) }, uniquingKeysWith: { $1 })
-            data.header.platformReachable = true
+            if full || remote == nil {
+                let listing = try await platform.listDeployments(since: nil)
+                var mirror = remote ?? RemoteMirror()
+                if mirror.replace(with: listing.deployments) || remote == nil { rowsDirty = true }
+                remote = mirror
+                lastFullListing = now
+                MemoryTrim.releaseFreePages()
+            } else if var mirror = remote, let since = lastFullListing {
+                let listing = try await platform.listDeployments(since: since.adding(seconds: -1))
+                if mirror.merge(listing.deployments) { rowsDirty = true }
+                remote = mirror
+            }
+            if data.header.platformReachable != true { data.header.platformReachable = true; changed = true }
         } catch {
-            data.header.platformReachable = false
-            remote = nil
+            if data.header.platformReachable != false { data.header.platformReachable = false; changed = true }
+            if remote != nil { remote = nil; rowsDirty = true }
         }
-        rowsDirty = true
     }
 
     private func rebuildRows() {
@@ -150,10 +183,12 @@ actor ConsoleDataSource {
         }
         data.inSyncCount = data.artifacts.reduce(0) { $0 + ($1.sync == .inSync ? 1 : 0) }
         data.outOfSyncCount = data.artifacts.reduce(0) { $0 + ($1.sync == .outOfSync ? 1 : 0) }
+        data.artifactsVersion += 1
         rowsDirty = false
+        changed = true
     }
 
-    static func syncStatus(_ s: ArtifactSummary, remote: [String: RemoteDeployment]?, review: OrphanReview?) -> SyncStatus {
+    static func syncStatus(_ s: ArtifactSummary, remote: RemoteMirror?, review: OrphanReview?) -> SyncStatus {
         if let review, review.rowVersion == s.rowVersion {
             switch review.status {
             case .pending: return .pendingDeletion
@@ -162,8 +197,6 @@ actor ConsoleDataSource {
             }
         }
         guard s.origin == .controlPlane, let remote else { return .unknown }
-        guard let r = remote[s.uuid] else { return .outOfSync }
-        let same = r.deploymentId == s.deploymentId && r.state.desiredState == s.desiredState && r.deployedAt == s.deployedAt
-        return same ? .inSync : .outOfSync
+        return remote.status(of: s) ?? .outOfSync
     }
 }

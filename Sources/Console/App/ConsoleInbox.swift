@@ -15,24 +15,27 @@ final class ConsoleInbox: Sendable {
         var data: ConsoleData?
         var detail: DetailData?
         var flashes: [Flash] = []
-        var version = 0
+        var loadedAt: Timestamp?
     }
 
     private let box = Mutex(Box())
 
-    func post(_ data: ConsoleData) { box.withLock { $0.data = data; $0.version += 1 } }
-    func post(_ detail: DetailData) { box.withLock { $0.detail = detail; $0.version += 1 } }
-    func post(_ flash: Flash) { box.withLock { $0.flashes.append(flash); $0.version += 1 } }
+    func post(_ data: ConsoleData) { box.withLock { $0.data = data; $0.loadedAt = nil } }
+    func post(_ detail: DetailData) { box.withLock { $0.detail = detail } }
+    func post(_ flash: Flash) { box.withLock { $0.flashes.append(flash) } }
+    /// Nothing changed, but the data was read again at `time` (the header's data age).
+    func post(loadedAt time: Timestamp) { box.withLock { $0.loadedAt = time } }
 
     /// Takes what arrived since the last call.
-    func take() -> (data: ConsoleData?, detail: DetailData?, flashes: [Flash]) {
+    func take() -> (data: ConsoleData?, detail: DetailData?, flashes: [Flash], loadedAt: Timestamp?) {
         box.withLock { b in
             defer {
                 b.data = nil
                 b.detail = nil
                 b.flashes = []
+                b.loadedAt = nil
             }
-            return (b.data, b.detail, b.flashes)
+            return (b.data, b.detail, b.flashes, b.loadedAt)
         }
     }
 }

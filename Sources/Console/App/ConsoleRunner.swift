@@ -82,15 +82,16 @@ final class ConsoleRunner {
     }
 
     private func absorbInbox() -> Bool {
-        let (data, detail, flashes) = inbox.take()
+        let (data, detail, flashes, loadedAt) = inbox.take()
         if let data { app.update(data) }
+        if let loadedAt { app.touch(loadedAt) }
         if let detail, detail.uuid == app.state.detail {
             app.detailContent = detail.content
             app.detailEvents = detail.events
             app.detailHistory = detail.history
         }
         if let last = flashes.last { app.state.flash = last }
-        return data != nil || detail != nil || !flashes.isEmpty
+        return data != nil || detail != nil || !flashes.isEmpty || loadedAt != nil
     }
 }
 

@@ -15,14 +15,15 @@ extension SQLiteStore: ArtifactStore {
             deployedAt: Timestamp(column: row["deployed_at"]), origin: origin)
     }
 
+    /// Streams rows into summaries (no intermediate array of rows: 100,000 of them are tens of MB).
     static func fetchSummaries(_ db: Database, originFilter: Origin?) throws -> [ArtifactSummary] {
-        if let originFilter {
-            return try Row.fetchAll(
-                db, sql: "SELECT \(summaryColumns) FROM artifacts WHERE origin = ? ORDER BY uuid",
-                arguments: [originFilter.rawValue]
-            ).map(summary)
-        }
-        return try Row.fetchAll(db, sql: "SELECT \(summaryColumns) FROM artifacts ORDER BY uuid").map(summary)
+        let cursor = originFilter == nil
+            ? try Row.fetchCursor(db, sql: "SELECT \(summaryColumns) FROM artifacts ORDER BY uuid")
+            : try Row.fetchCursor(
+                db, sql: "SELECT \(summaryColumns) FROM artifacts WHERE origin = ? ORDER BY uuid", arguments: [originFilter!.rawValue])
+        var result: [ArtifactSummary] = []
+        while let row = try cursor.next() { result.append(try summary(row)) }
+        return result
     }
 
     static func fetchSummary(_ db: Database, uuid: String) throws -> ArtifactSummary? {
