@@ -74,7 +74,7 @@ struct DemoFleet: Sendable {
         let client = PlatformClient(baseURL: url, apiKey: apiKey, timeout: .seconds(10), logger: logger)
         let engine = SyncEngine(store: store, platform: client, logger: logger)
         var tasks: [Task<Void, Never>] = [Task { _ = await server.result }]
-        for (i, delay) in [nil, nil, Duration.milliseconds(6)].enumerated() {
+        for (i, delay) in [nil, nil, Duration.milliseconds(40)].enumerated() {
             var options = ReplicaOptions()
             options.applyDelay = delay
             let runner = ReplicaRunner(store: store, replicaId: "replica-\(i + 1)\(delay == nil ? "" : "-slow")", options: options, logger: logger)
@@ -122,7 +122,7 @@ struct DemoFleet: Sendable {
             default: _ = await platform.create(count: 3)
             }
             tick += 1
-            if tick % 4 == 0 { _ = try? await engine.run(trigger: .demo, requestedBy: actor) }
+            if tick % 3 == 0 { _ = try? await engine.run(trigger: .demo, requestedBy: actor) }
         }
     }
 }

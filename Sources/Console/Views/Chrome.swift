@@ -34,29 +34,25 @@ struct Chrome {
     private func header(x: Int, y: Int, width: Int, into buffer: inout ScreenBuffer, theme: Theme) {
         let hd = data.header
         var parts: [(String, ThemeRole)] = [(" \(hd.gateway) ", .header), (hd.readonly ? " RO " : " RW ", hd.readonly ? .badgeRO : .badgeRW)]
+        let compact = width < 100
+        let g = theme.glyphs
         switch hd.platformReachable {
-        case .some(true): parts.append(("  platform \(theme.glyphs.ok) reachable", .ok))
-        case .some(false): parts.append(("  platform \(theme.glyphs.err) unreachable", .err))
-        case .none: parts.append(("  platform \(theme.glyphs.unknown) unknown", .unknown))
+        case .some(true): parts.append((compact ? "  \(g.ok) platform" : "  platform \(g.ok) reachable", .ok))
+        case .some(false): parts.append((compact ? "  \(g.err) platform" : "  platform \(g.err) unreachable", .err))
+        case .none: parts.append((compact ? "  \(g.unknown) platform" : "  platform \(g.unknown) unknown", .unknown))
         }
         if let loaded = data.loadedAt {
             let age = max(0, now.seconds(since: loaded))
-            parts.append(("  data \(Format.seconds(age)) ago", age > 10 ? .warn : .dim))
+            parts.append(((compact ? "  " : "  data ") + "\(Format.seconds(age)) ago", age > 10 ? .warn : .dim))
         } else {
             parts.append(("  no data yet", .unknown))
         }
-        // The store gets what is left (cut in the middle so the file name stays); the operator
-        // only when there is room for both.
+        // The operator always shows; the store gets what is left, cut in the middle so the file
+        // name stays visible.
         let who = "  \(hd.operatorName) "
-        let used = parts.reduce(0) { $0 + TextWidth.of($1.0) }
-        let storeFull = "  \(hd.backend) \(hd.location)"
-        let room = width - used
-        if room >= TextWidth.of(storeFull) + TextWidth.of(who) {
-            parts += [(storeFull, .dim), (who, .text)]
-        } else {
-            let cut = Self.middleTruncate(hd.location, to: max(10, room - hd.backend.count - 3), ellipsis: theme.glyphs.ellipsis)
-            parts.append(("  \(hd.backend) \(cut)", .dim))
-        }
+        let room = width - parts.reduce(0) { $0 + TextWidth.of($1.0) } - TextWidth.of(who) - hd.backend.count - 3
+        let location = Self.middleTruncate(hd.location, to: max(10, room), ellipsis: theme.glyphs.ellipsis)
+        parts += [("  \(hd.backend) \(location)", .dim), (who, .text)]
         var cx = x
         for (text, role) in parts where cx < x + width {
             cx += buffer.put(text, x: cx, y: y, limit: x + width - cx, style: theme[role])

@@ -11,11 +11,21 @@ struct OrphansView {
 
     static let columns = [
         TableColumn(title: "STATUS", width: 20), TableColumn(title: "KIND", width: 10),
-        TableColumn(title: "NAME", width: 14, flex: 4), TableColumn(title: "VERDICT", width: 19),
+        TableColumn(title: "NAME", width: 14, flex: 4), TableColumn(title: "PLATFORM", width: 10),
         TableColumn(title: "KEYS", width: 4, alignRight: true), TableColumn(title: "SUBS", width: 4, alignRight: true),
         TableColumn(title: "DETECTED", width: 9, alignRight: true, hideBelow: 100),
         TableColumn(title: "RUN", width: 5, alignRight: true, hideBelow: 100), TableColumn(title: "REASON", width: 8, flex: 1, hideBelow: 100),
     ]
+
+    /// What the exists check said, in a word: the platform has `deleted` it, it still `exists`,
+    /// or it was `unverified`.
+    static func platformWord(_ v: OrphanVerdict) -> String {
+        switch v {
+        case .deletedOnPlatform: "deleted"
+        case .existsOnPlatform: "exists"
+        case .unverified: "unverified"
+        }
+    }
 
     func render(in rect: Rect, into buffer: inout ScreenBuffer, theme: Theme) {
         let g = theme.glyphs
@@ -27,7 +37,7 @@ struct OrphansView {
                 let stake: ThemeRole = r.apiKeys + r.subscriptions > 0 ? .warn : .dim
                 return [
                     TableCell(badge.text(g), badge.role), TableCell(r.kind.label), TableCell(r.handle),
-                    TableCell(r.verdict.rawValue, r.verdict == .unverified ? .warn : .dim),
+                    TableCell(Self.platformWord(r.verdict), r.verdict == .unverified ? .warn : .dim),
                     TableCell(String(r.apiKeys), stake), TableCell(String(r.subscriptions), stake),
                     TableCell("\(Format.seconds(max(0, now.seconds(since: r.detectedAt)))) ago", .dim),
                     TableCell(r.detectedRun.map { "#\($0)" } ?? "—", .dim), TableCell(r.reason ?? "", .dim),
