@@ -73,7 +73,8 @@ struct Chrome {
         let retained = reviews.filter { $0.status == .retained || $0.status == .retentionConfirmed }.count
         let statuses = data.replicas.map(\.status)
         let ok = statuses.filter { $0 == .ok }.count
-        let warn = statuses.filter { $0 == .warn || $0 == .warming }.count
+        let warn = statuses.filter { $0 == .warn }.count
+        let warming = statuses.filter { $0 == .warming }.count
         let errs = statuses.filter { [.down, .gone, .stall].contains($0) }.count
         let g = theme.glyphs
         var cx = 2
@@ -96,6 +97,7 @@ struct Chrome {
         put("\(g.ok)OK \(ok)  ", .ok, row: 1)
         put("\(g.warn)WARN \(warn)  ", warn > 0 ? .warn : .dim, row: 1)
         put("\(g.err)ERR \(errs)", errs > 0 ? .err : .dim, row: 1)
+        if warming > 0 { put("  \(g.unknown)WARMING \(warming)", .unknown, row: 1) }
         put(" \(g.vertical) ", .border, row: 1)
         if let run = data.runs.first {
             let badge = StatusBadge.outcome(run.outcome)
