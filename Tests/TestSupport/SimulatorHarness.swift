@@ -34,4 +34,5 @@ public enum HarnessError: Error {
     case simulatorDidNotStart
     case binaryNotFound(String)
     case timeout(String)
+    case process(String)
 }

@@ -38,6 +38,12 @@ enum Entry {
         case let e as SyncError:
             Terminal.error(e.description)
             return 1
+        case let e as ThemeError:
+            Terminal.error(e.description)
+            return 2
+        case let e as TerminalError:
+            Terminal.error(e.description)
+            return 1
         default:
             let code = Gwops.exitCode(for: error)
             let message = Gwops.fullMessage(for: error)

@@ -73,3 +73,26 @@ struct CommandLineTests {
         #expect(audit.count == 2 && audit.allSatisfy { $0.actor == Actor(user: "carol", clientAddress: "192.0.2.4") })
     }
 }
+
+extension CommandLineTests {
+    @Test func badThemeExitsTwoNamingTheFile() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let theme = dir.file("broken.toml")
+        _ = FileManager.default.createFile(atPath: theme, contents: Data("name = \"b\"\n[roles]\nok = { fg = \"red\" }\n".utf8))
+        let config = GwopsBinary.writeConfig(in: dir, gatewayId: "g", platformURL: "http://127.0.0.1:9", storePath: dir.file("g.db"))
+        let (code, _, err) = try GwopsBinary.run(
+            ["console", "--config", config, "--theme", theme], environment: ["GWOPS_TEST_API_KEY": "k"], in: dir)
+        #expect(code == 2)
+        #expect(err.contains(theme) && err.contains("roles.text is required"))
+    }
+
+    @Test func consoleWithoutATerminalSaysSo() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let config = GwopsBinary.writeConfig(in: dir, gatewayId: "g", platformURL: "http://127.0.0.1:9", storePath: dir.file("g.db"))
+        let (code, _, err) = try GwopsBinary.run(["console", "--config", config], environment: ["GWOPS_TEST_API_KEY": "k"], in: dir)
+        #expect(code == 1)
+        #expect(err.contains("needs a terminal"))
+    }
+}
