@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
@@ -28,6 +29,7 @@ let package = Package(
             name: "Core",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -64,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Core", "PlatformSim"],
+            dependencies: ["Core", "PlatformSim", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core", "PlatformSim", "TestSupport"]),

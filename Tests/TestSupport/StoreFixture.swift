@@ -1,33 +1,64 @@
 import Core
 import Foundation
+import Logging
+import PostgresNIO
 
-/// The storage backends the conformance tests run on.
+/// The storage backends the conformance tests run on. PostgreSQL runs on a throwaway cluster the
+/// tests start themselves; when PostgreSQL is not installed those tests fail (they never skip).
 public enum Backend: String, Sendable, CaseIterable {
     case sqlite
-
+    case postgres
 }
-
 
 /// A throwaway store for one test.
 public struct StoreFixture: Sendable {
     public let store: any GatewayStore
     public let directory: TemporaryDirectory
     public let backend: Backend
+    /// For PostgreSQL: the database URL.
+    public let url: String?
 
     public static let gatewayId = "gw-test"
 
-    public static func make(_ backend: Backend = .sqlite, gatewayId: String = gatewayId) throws -> StoreFixture {
+    public static func make(_ backend: Backend = .sqlite, gatewayId: String = gatewayId) async throws -> StoreFixture {
         let directory = TemporaryDirectory(prefix: "gwops-store")
         switch backend {
         case .sqlite:
             let store = try SQLiteStore(path: directory.file("gateway.db"), gatewayId: gatewayId)
-            return StoreFixture(store: store, directory: directory, backend: backend)
+            return StoreFixture(store: store, directory: directory, backend: backend, url: nil)
+        case .postgres:
+            let server = try PostgresServer.start()
+            let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            try await Self.createDatabase(name, port: server.port)
+            let url = server.url(database: name)
+            let store = try await PostgresStore.connect(url: url, gatewayId: gatewayId, password: nil)
+            return StoreFixture(store: store, directory: directory, backend: backend, url: url)
+        }
+    }
+
+    /// Another store on the same database (another process, as far as the database can tell).
+    public func openAnother() async throws -> any GatewayStore {
+        switch backend {
+        case .sqlite: try SQLiteStore(path: sqlitePath, gatewayId: StoreFixture.gatewayId)
+        case .postgres: try await PostgresStore.connect(url: url!, gatewayId: StoreFixture.gatewayId, password: nil)
         }
     }
 
     public var sqlitePath: String { directory.file("gateway.db") }
 
-    public func remove() { directory.remove() }
+    public func remove() {
+        (store as? PostgresStore)?.close()
+        directory.remove()
+    }
+
+    static func createDatabase(_ name: String, port: Int) async throws {
+        let config = PostgresConnection.Configuration(
+            host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "postgres", tls: .disable)
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let connection = try await PostgresConnection.connect(configuration: config, id: 1, logger: logger)
+        defer { Task { try? await connection.close() } }
+        try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+    }
 }
 
 /// Builders for artifacts in tests.

@@ -56,7 +56,7 @@ struct ConsoleFlowTests {
     }
 
     @Test func resyncShowsThePlanAndYStartsTheSync() async throws {
-        let f = try StoreFixture.make()
+        let f = try await StoreFixture.make()
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 120) { h in
             // Given an empty store and a console
@@ -79,7 +79,7 @@ struct ConsoleFlowTests {
     }
 
     @Test func approvingAnOrphanDeletesItWithKeysAndSubscriptionsAndAudits() async throws {
-        let f = try StoreFixture.make()
+        let f = try await StoreFixture.make()
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 80) { h in
             // Given an orphan with a key and a subscription
@@ -112,7 +112,7 @@ struct ConsoleFlowTests {
     }
 
     @Test func readOnlyConsoleRefusesTheSameKeysAndSaysWhy() async throws {
-        let f = try StoreFixture.make()
+        let f = try await StoreFixture.make()
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 80) { h in
             let engine = SyncEngine(store: f.store, platform: h.client())

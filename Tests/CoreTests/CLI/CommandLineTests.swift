@@ -52,7 +52,7 @@ struct CommandLineTests {
     }
 
     @Test func bulkApprovalNeedsTheExpectedCount() async throws {
-        let f = try StoreFixture.make(.sqlite)
+        let f = try await StoreFixture.make(.sqlite)
         defer { f.remove() }
         _ = try await f.store.upsertArtifacts([Fixtures.artifact("a"), Fixtures.artifact("b")])
         for id in ["a", "b"] {

@@ -14,7 +14,7 @@ struct EventHubTests {
 
     @Test(arguments: Backend.allCases)
     func publishedEventsAreConsumedInOrder(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         let seqs = try await f.store.publish([Self.event("a"), Self.event("b"), Self.event("c")])
         #expect(seqs == [1, 2, 3])
@@ -27,7 +27,7 @@ struct EventHubTests {
 
     @Test(arguments: Backend.allCases)
     func duplicateEventIdConsumesNoSeq(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         #expect(try await f.store.publish([Self.event("a")]) == [1])
         #expect(try await f.store.publish([Self.event("a"), Self.event("b")]) == [nil, 2])
@@ -38,9 +38,10 @@ struct EventHubTests {
     @Test(arguments: Backend.allCases)
     func seqHasNoGapsUnderEightConcurrentPublishers(backend: Backend) async throws {
         // Given eight publishers, each with its own connection pool
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
-        let stores = try (0..<8).map { _ in try SQLiteStore(path: f.sqlitePath, gatewayId: StoreFixture.gatewayId) }
+        var stores: [any GatewayStore] = []
+        for _ in 0..<8 { stores.append(try await f.openAnother()) }
         // When each publishes 40 single-event transactions concurrently
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (p, store) in stores.enumerated() {
@@ -60,7 +61,7 @@ struct EventHubTests {
     @Test(arguments: Backend.allCases)
     func eventsCommittedWhileConsumingAreNeverSkipped(backend: Backend) async throws {
         // Given a subscriber that starts before anything is published
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         let total = 300
         let consumer = Task {
@@ -72,7 +73,8 @@ struct EventHubTests {
             return seen
         }
         // When four publishers commit interleaved transactions of varying size
-        let stores = try (0..<4).map { _ in try SQLiteStore(path: f.sqlitePath, gatewayId: StoreFixture.gatewayId) }
+        var stores: [any GatewayStore] = []
+        for _ in 0..<4 { stores.append(try await f.openAnother()) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (p, store) in stores.enumerated() {
                 group.addTask {
@@ -94,7 +96,7 @@ struct EventHubTests {
     @Test(arguments: Backend.allCases)
     func retentionOverrunIsDetectedAndTheReplicaReloads(backend: Backend) async throws {
         // Given a replica whose cursor is at seq 2 of 10
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         _ = try await f.store.upsertArtifacts((0..<10).map { Fixtures.artifact("a\($0)") })
         _ = try await f.store.registerReplica(id: "r1", host: "h", pid: 1)
@@ -122,7 +124,7 @@ struct EventHubTests {
 
     @Test(arguments: Backend.allCases)
     func replicaAppliesEveryEventAndDeletes(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         let runner = ReplicaRunner(store: f.store, replicaId: "r1")
         let task = Task { try await runner.run() }
@@ -170,7 +172,7 @@ extension EventHubTests {
     @Test(arguments: Backend.allCases)
     func pruningNeverOpensAGapWhenTheClockSteppedBack(backend: Backend) async throws {
         // Given seq 1..3 where seq 2 carries a later processed_at than seq 3 (clock stepped back)
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         _ = try await f.store.publish([Self.event("a")])
         let cutoff = try await f.store.databaseNow().adding(seconds: 0.001)
@@ -186,7 +188,7 @@ extension EventHubTests {
 
     @Test(arguments: Backend.allCases)
     func cursorPastTheHeadIsReportedLost(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         _ = try await f.store.publish([Self.event("a")])
         var iterator = EventSubscription(log: f.store, after: 50).makeAsyncIterator()

@@ -8,7 +8,7 @@ import TestSupport
 struct MultiProcessConsumerTests {
     @Test func threeConsumerProcessesApplyEveryEventOnceInOrder() async throws {
         // Given a store and three replica processes (no platform: --skip-sync)
-        let f = try StoreFixture.make(.sqlite)
+        let f = try await StoreFixture.make(.sqlite)
         defer { f.remove() }
         let config = GwopsBinary.writeConfig(
             in: f.directory, gatewayId: StoreFixture.gatewayId, platformURL: "http://127.0.0.1:9", storePath: f.sqlitePath)

@@ -80,7 +80,7 @@ struct LagEvaluatorTests {
 
     @Test(arguments: Backend.allCases)
     func fleetLagReadsDeadReplicaFromTheStore(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         _ = try await f.store.publish([EventHubTests.event("x")])
         _ = try await f.store.registerReplica(id: "alive", host: "h", pid: 1)

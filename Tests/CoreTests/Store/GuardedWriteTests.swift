@@ -9,7 +9,7 @@ struct GuardedWriteTests {
 
     @Test(arguments: Backend.allCases)
     func insertWhenAbsentPublishesCreate(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         let outcomes = try await f.store.upsertArtifacts([Fixtures.artifact("a", deployedAt: t0)])
         #expect(outcomes == [.inserted])
@@ -21,7 +21,7 @@ struct GuardedWriteTests {
 
     @Test(arguments: Backend.allCases)
     func newerWins(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         _ = try await f.store.upsertArtifacts([Fixtures.artifact("a", deployedAt: t0)])
         let outcomes = try await f.store.upsertArtifacts([Fixtures.artifact("a", deploymentId: "dep-2", deployedAt: t1)])
@@ -32,7 +32,7 @@ struct GuardedWriteTests {
 
     @Test(arguments: Backend.allCases)
     func olderIsSkippedWithoutEvent(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         _ = try await f.store.upsertArtifacts([Fixtures.artifact("a", deployedAt: t1)])
         let outcomes = try await f.store.upsertArtifacts([Fixtures.artifact("a", deploymentId: "dep-old", deployedAt: t0)])
@@ -44,7 +44,7 @@ struct GuardedWriteTests {
 
     @Test(arguments: Backend.allCases)
     func equalIsSkipped(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         _ = try await f.store.upsertArtifacts([Fixtures.artifact("a", deployedAt: t0)])
         var changed = Fixtures.artifact("a", deployedAt: t0)
@@ -56,7 +56,7 @@ struct GuardedWriteTests {
 
     @Test(arguments: Backend.allCases)
     func missingHandleIsRejected(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         let outcomes = try await f.store.upsertArtifacts([Fixtures.artifact("a", handle: " "), Fixtures.artifact("b")])
         #expect(outcomes.first.map { if case .rejected = $0 { true } else { false } } == true)
@@ -67,7 +67,7 @@ struct GuardedWriteTests {
 
     @Test(arguments: Backend.allCases)
     func statusUpdateIsGuarded(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         _ = try await f.store.upsertArtifacts([Fixtures.artifact("a", deployedAt: t1)])
         let stale = StatusChange(uuid: "a", kind: .restApi, state: .undeployed, deploymentId: "dep-a", deployedAt: t0)
@@ -81,7 +81,7 @@ struct GuardedWriteTests {
     @Test(arguments: Backend.allCases)
     func conditionalRetainAndDeleteSkipAChangedRow(backend: Backend) async throws {
         // Given an orphan reviewed at t0, then redeployed by a live event at t1
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         _ = try await f.store.upsertArtifacts([Fixtures.artifact("a", deployedAt: t0)])
         let seen = Fixtures.summary("a", deployedAt: t0)
@@ -102,7 +102,7 @@ struct GuardedWriteTests {
 
     @Test(arguments: Backend.allCases)
     func approvalDeletesKeysSubscriptionsAndPublishesDelete(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         _ = try await f.store.upsertArtifacts([Fixtures.artifact("a", deployedAt: t0), Fixtures.artifact("b", deployedAt: t0)])
         for i in 0..<3 { try await f.store.addAPIKey(APIKeyRecord(id: "k\(i)", artifactUUID: "a", name: "key \(i)", createdAt: t0)) }
@@ -124,8 +124,13 @@ struct GuardedWriteTests {
 
     @Test(arguments: Backend.allCases)
     func storeRefusesAnotherGatewaysDatabase(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
-        #expect(throws: StorageError.self) { _ = try SQLiteStore(path: f.sqlitePath, gatewayId: "someone-else") }
+        await #expect(throws: StorageError.self) {
+            switch backend {
+            case .sqlite: _ = try SQLiteStore(path: f.sqlitePath, gatewayId: "someone-else")
+            case .postgres: _ = try await PostgresStore.connect(url: f.url!, gatewayId: "someone-else", password: nil)
+            }
+        }
     }
 }

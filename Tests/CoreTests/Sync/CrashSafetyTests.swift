@@ -7,7 +7,7 @@ import TestSupport
 /// A `gwops sync` process killed mid-run leaves a consistent store, and the next run converges.
 struct CrashSafetyTests {
     @Test func syncKilledMidRunLeavesNoPartialBatchAndTheNextRunConverges() async throws {
-        let f = try StoreFixture.make(.sqlite)
+        let f = try await StoreFixture.make(.sqlite)
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 2000) { h in
             // Given a slow platform, so the sync is killed between and during batches

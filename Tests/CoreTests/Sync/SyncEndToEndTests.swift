@@ -22,7 +22,7 @@ struct SyncEndToEndTests {
 
     @Test(arguments: Backend.allCases)
     func firstSyncOf2000AndChangesProduceExactlyTheirOutcomes(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 2000) { h in
             // Given a first sync of 2,000 deployments
@@ -84,7 +84,7 @@ struct SyncEndToEndTests {
 
     @Test(arguments: Backend.allCases)
     func failedExistsCheckDeletesNothingAndMarksOrphansUnverified(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 200) { h in
             // Given a synced store, auto deletion, and two artifacts gone from the platform
@@ -113,7 +113,7 @@ struct SyncEndToEndTests {
 
     @Test(arguments: Backend.allCases)
     func failedBatchIsReportedWhileOtherBatchesApply(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 600) { h in
             // Given fetch-batch failing for every attempt of the first batch
@@ -137,7 +137,7 @@ struct SyncEndToEndTests {
 
     @Test(arguments: Backend.allCases)
     func listingFailureAbortsWithoutChanges(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 100) { h in
             let engine = Self.engine(f, h)
@@ -155,12 +155,12 @@ struct SyncEndToEndTests {
 
     @Test(arguments: Backend.allCases)
     func concurrentSyncsRunOneAtATime(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 100) { h in
             // Given a slow listing so the first sync holds the lease
             await h.platform.addFault(SimFault(endpoint: .deployments, count: 1, delayMs: 800))
-            let other = try SQLiteStore(path: f.sqlitePath, gatewayId: StoreFixture.gatewayId)
+            let other = try await f.openAnother()
             let a = Self.engine(f, h)
             let b = SyncEngine(store: other, platform: h.client())
             // When two syncs start together

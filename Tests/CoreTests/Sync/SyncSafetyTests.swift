@@ -10,7 +10,7 @@ struct SyncSafetyTests {
 
     @Test(arguments: Backend.allCases)
     func autoPolicyNeverDeletesOnAnOlderVerdictWhenTheCheckFails(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 100) { h in
             // Given an orphan found pending under the review policy
@@ -32,7 +32,7 @@ struct SyncSafetyTests {
 
     @Test(arguments: Backend.allCases)
     func retainedArtifactListedAgainIsDeployedAgainAndReplicasSeeIt(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 50) { h in
             let engine = SyncEndToEndTests.engine(f, h)
@@ -57,7 +57,7 @@ struct SyncSafetyTests {
 
     @Test(arguments: Backend.allCases)
     func artifactDeletedThenListedAgainPublishesItsCreateAgain(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         let a = Fixtures.artifact("a")
         _ = try await f.store.upsertArtifacts([a])
@@ -73,7 +73,7 @@ struct SyncSafetyTests {
 
     @Test(arguments: Backend.allCases)
     func approvalIsSupersededWhenKeysWereAddedAfterTheReview(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         _ = try await f.store.upsertArtifacts([Fixtures.artifact("a")])
         let review = try #require(
@@ -87,7 +87,7 @@ struct SyncSafetyTests {
 
     @Test(arguments: Backend.allCases)
     func emptyListingSkipsOrphanChecksInsteadOfUndeployingEverything(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 60) { h in
             let engine = SyncEndToEndTests.engine(f, h)
@@ -106,7 +106,7 @@ struct SyncSafetyTests {
 
     @Test(arguments: Backend.allCases)
     func cancelledSyncClosesItsRunAndReleasesTheLease(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 400) { h in
             await h.platform.addFault(SimFault(endpoint: .fetchBatch, count: 1000, delayMs: 200))
@@ -127,7 +127,7 @@ struct SyncSafetyTests {
 
     @Test(arguments: Backend.allCases)
     func syncThatLosesItsLeaseStops(backend: Backend) async throws {
-        let f = try StoreFixture.make(backend)
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 400) { h in
             await h.platform.addFault(SimFault(endpoint: .fetchBatch, count: 1000, delayMs: 200))
@@ -135,7 +135,7 @@ struct SyncSafetyTests {
             let task = Task { try await engine.run(trigger: .cli, requestedBy: Self.actor) }
             try await waitUntil(seconds: 20) { try await f.store.syncRuns(limit: 1).first?.phase == .fetching }
             // Another process takes the lease over (as if this one had been paused past its TTL).
-            let other = try SQLiteStore(path: f.sqlitePath, gatewayId: StoreFixture.gatewayId)
+            let other = try await f.openAnother()
             try await other.stealSyncLeaseForTesting()
             await #expect(throws: SyncError.self) { try await task.value }
             let run = try #require(try await f.store.syncRuns(limit: 2).last)

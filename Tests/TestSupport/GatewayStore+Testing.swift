@@ -1,6 +1,6 @@
 import Core
 
-extension SQLiteStore {
+extension GatewayStore {
     /// Moves the sync lease to another holder, as a takeover after a long pause would.
     public func stealSyncLeaseForTesting() async throws {
         _ = try await breakSyncLease()

@@ -1,0 +1,207 @@
+import Foundation
+internal import PostgresNIO
+
+extension PostgresStore: ArtifactStore {
+    static let summaryColumns = "uuid, handle, kind, desired_state, deployment_id, \(PG.micros("deployed_at")), origin"
+
+    static func decodeSummaries(_ rows: PostgresRowSequence) async throws -> [ArtifactSummary] {
+        var result: [ArtifactSummary] = []
+        for try await (uuid, handle, kind, state, deployment, at, origin) in rows.decode(
+            (String, String, String, String, String?, Int64?, String).self)
+        {
+            guard let k = ArtifactKind(rawValue: kind), let s = DesiredState(rawValue: state), let o = Origin(rawValue: origin) else {
+                throw StorageError.corruptRow(table: "artifacts", key: uuid, reason: "unknown kind, state or origin")
+            }
+            result.append(ArtifactSummary(
+                uuid: uuid, handle: handle, kind: k, desiredState: s, deploymentId: deployment,
+                deployedAt: at.map { Timestamp(microseconds: $0) }, origin: o))
+        }
+        return result
+    }
+
+    static func fetchSummaries(_ conn: PostgresConnection, _ logger: Logger) async throws -> [ArtifactSummary] {
+        try await decodeSummaries(try await conn.query("SELECT \(unescaped: summaryColumns) FROM artifacts ORDER BY uuid", logger: logger))
+    }
+
+    static func fetchSummary(_ conn: PostgresConnection, uuid: String, lock: Bool = false, _ logger: Logger) async throws -> ArtifactSummary? {
+        try await decodeSummaries(try await conn.query(
+            "SELECT \(unescaped: summaryColumns) FROM artifacts WHERE uuid = \(uuid) \(unescaped: lock ? "FOR UPDATE" : "")",
+            logger: logger)).first
+    }
+
+    public func artifactSummaries() async throws -> [ArtifactSummary] {
+        try await reading("list artifacts") { conn in try await Self.fetchSummaries(conn, logger) }
+    }
+
+    public func artifact(uuid: String) async throws -> Artifact? {
+        try await reading("read artifact") { conn in
+            guard let s = try await Self.fetchSummary(conn, uuid: uuid, logger) else { return nil }
+            for try await (name, version, content, sha) in try await conn.query(
+                "SELECT display_name, version, content, content_sha256 FROM artifacts WHERE uuid = \(uuid)", logger: logger
+            ).decode((String, String, String, String).self) {
+                return Artifact(
+                    uuid: s.uuid, handle: s.handle, displayName: name, version: version, kind: s.kind, desiredState: s.desiredState,
+                    deploymentId: s.deploymentId, deployedAt: s.deployedAt, origin: s.origin, content: content, contentSHA256: sha)
+            }
+            return nil
+        }
+    }
+
+    public func upsertArtifacts(_ artifacts: [Artifact]) async throws -> [WriteOutcome] {
+        try await transaction("apply artifact batch") { conn in
+            var outcomes: [WriteOutcome] = []
+            var events: [NewEvent] = []
+            for a in artifacts {
+                let outcome = try await Self.guardedUpsert(a, conn, logger)
+                outcomes.append(outcome)
+                if outcome.affected { events.append(ArtifactEvents.change(a.summary, action: outcome == .inserted ? .create : .update)) }
+            }
+            _ = try await Self.publish(events, gatewayId: gatewayId, on: conn, logger: logger, describesChanges: true)
+            return outcomes
+        }
+    }
+
+    /// One statement: insert, or overwrite only a control-plane row with a null or older
+    /// `deployed_at` (concurrent writers cannot both insert).
+    static func guardedUpsert(_ a: Artifact, _ conn: PostgresConnection, _ logger: Logger) async throws -> WriteOutcome {
+        if let problem = ArtifactValidation.problem(a) { return .rejected(problem) }
+        let at = a.deployedAt?.microseconds
+        let rows = try await conn.query(
+            """
+            INSERT INTO artifacts(uuid, handle, display_name, version, kind, desired_state, deployment_id, deployed_at, origin,
+                                  content, content_sha256, updated_at)
+            VALUES (\(a.uuid), \(a.handle), \(a.displayName), \(a.version), \(a.kind.rawValue), \(a.desiredState.rawValue),
+                    \(a.deploymentId), timestamptz 'epoch' + \(at)::bigint * interval '1 microsecond', \(a.origin.rawValue),
+                    \(a.content), \(a.contentSHA256), clock_timestamp())
+            ON CONFLICT (uuid) DO UPDATE SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name,
+                version = EXCLUDED.version, kind = EXCLUDED.kind, desired_state = EXCLUDED.desired_state,
+                deployment_id = EXCLUDED.deployment_id, deployed_at = EXCLUDED.deployed_at, origin = EXCLUDED.origin,
+                content = EXCLUDED.content, content_sha256 = EXCLUDED.content_sha256, updated_at = EXCLUDED.updated_at
+            WHERE artifacts.origin = 'control_plane' AND (artifacts.deployed_at IS NULL OR artifacts.deployed_at < EXCLUDED.deployed_at)
+            RETURNING (xmax = 0)
+            """, logger: logger)
+        for try await inserted in rows.decode(Bool.self) { return inserted ? .inserted : .updated }
+        if let current = try await fetchSummary(conn, uuid: a.uuid, logger), current.origin != .controlPlane {
+            return .rejected("artifact \(a.uuid) is managed through the gateway API, not the control plane")
+        }
+        return .stale
+    }
+
+    public func updateStatuses(_ changes: [StatusChange]) async throws -> [WriteOutcome] {
+        try await transaction("apply status updates") { conn in
+            var outcomes: [WriteOutcome] = []
+            var events: [NewEvent] = []
+            for c in changes {
+                let at = c.deployedAt.microseconds
+                let rows = try await conn.query(
+                    """
+                    UPDATE artifacts SET desired_state = \(c.state.rawValue), deployment_id = \(c.deploymentId),
+                        deployed_at = timestamptz 'epoch' + \(at)::bigint * interval '1 microsecond', updated_at = clock_timestamp()
+                    WHERE uuid = \(c.uuid) AND origin = 'control_plane'
+                      AND (deployed_at IS NULL OR deployed_at < timestamptz 'epoch' + \(at)::bigint * interval '1 microsecond'
+                           OR (deployed_at = timestamptz 'epoch' + \(at)::bigint * interval '1 microsecond'
+                               AND deployment_id = \(c.deploymentId) AND desired_state <> \(c.state.rawValue)))
+                    RETURNING \(unescaped: Self.summaryColumns)
+                    """, logger: logger)
+                if let summary = try await Self.decodeSummaries(rows).first {
+                    outcomes.append(.updated)
+                    events.append(ArtifactEvents.change(summary, action: .update))
+                } else {
+                    outcomes.append(.stale)
+                }
+            }
+            _ = try await Self.publish(events, gatewayId: gatewayId, on: conn, logger: logger, describesChanges: true)
+            return outcomes
+        }
+    }
+
+    static func dependents(of uuid: String, _ conn: PostgresConnection, _ logger: Logger) async throws -> Dependents {
+        var d = Dependents()
+        for try await (keys, subs) in try await conn.query(
+            """
+            SELECT (SELECT COUNT(*) FROM api_keys WHERE artifact_uuid = \(uuid)),
+                   (SELECT COUNT(*) FROM subscriptions WHERE artifact_uuid = \(uuid))
+            """, logger: logger
+        ).decode((Int64, Int64).self) { d = Dependents(apiKeys: Int(keys), subscriptions: Int(subs)) }
+        return d
+    }
+
+    public func dependents(of uuids: [String]) async throws -> [String: Dependents] {
+        try await reading("count keys and subscriptions") { conn in
+            var result: [String: Dependents] = [:]
+            for uuid in uuids { result[uuid] = try await Self.dependents(of: uuid, conn, logger) }
+            return result
+        }
+    }
+
+    public func addAPIKey(_ key: APIKeyRecord) async throws {
+        try await transaction("add API key") { conn in
+            try await conn.query(
+                """
+                INSERT INTO api_keys(id, artifact_uuid, name, created_at)
+                VALUES (\(key.id), \(key.artifactUUID), \(key.name), timestamptz 'epoch' + \(key.createdAt.microseconds)::bigint * interval '1 microsecond')
+                ON CONFLICT (id) DO UPDATE SET artifact_uuid = EXCLUDED.artifact_uuid, name = EXCLUDED.name
+                """, logger: logger)
+        }
+    }
+
+    public func addSubscription(_ s: SubscriptionRecord) async throws {
+        try await transaction("add subscription") { conn in
+            try await conn.query(
+                """
+                INSERT INTO subscriptions(id, artifact_uuid, application_id, created_at)
+                VALUES (\(s.id), \(s.artifactUUID), \(s.applicationId), timestamptz 'epoch' + \(s.createdAt.microseconds)::bigint * interval '1 microsecond')
+                ON CONFLICT (id) DO UPDATE SET artifact_uuid = EXCLUDED.artifact_uuid, application_id = EXCLUDED.application_id
+                """, logger: logger)
+        }
+    }
+
+    public func artifactCounts() async throws -> ArtifactCounts {
+        try await reading("count artifacts") { conn in
+            var counts = ArtifactCounts()
+            for try await (kind, state, n) in try await conn.query(
+                "SELECT kind, desired_state, COUNT(*) FROM artifacts GROUP BY kind, desired_state", logger: logger
+            ).decode((String, String, Int64).self) {
+                counts.total += Int(n)
+                counts.byKind[kind, default: 0] += Int(n)
+                if state == DesiredState.deployed.rawValue { counts.deployed += Int(n) } else { counts.undeployed += Int(n) }
+            }
+            return counts
+        }
+    }
+
+    public func apiKeyCounts() async throws -> [String: Int] {
+        try await reading("count API keys") { conn in
+            var counts: [String: Int] = [:]
+            for try await (uuid, n) in try await conn.query(
+                "SELECT artifact_uuid, COUNT(*) FROM api_keys GROUP BY artifact_uuid", logger: logger
+            ).decode((String, Int64).self) { counts[uuid] = Int(n) }
+            return counts
+        }
+    }
+
+    /// See `SQLiteStore.conditionalDelete`.
+    static func conditionalDelete(
+        uuid: String, expected: RowVersion, allowed: Dependents?, gatewayId: String, _ conn: PostgresConnection, _ logger: Logger
+    ) async throws -> Dependents? {
+        guard let current = try await fetchSummary(conn, uuid: uuid, lock: true, logger), current.rowVersion == expected else { return nil }
+        let dependents = try await dependents(of: uuid, conn, logger)
+        if let allowed, dependents.apiKeys > allowed.apiKeys || dependents.subscriptions > allowed.subscriptions { return nil }
+        try await conn.query("DELETE FROM subscriptions WHERE artifact_uuid = \(uuid)", logger: logger)
+        try await conn.query("DELETE FROM api_keys WHERE artifact_uuid = \(uuid)", logger: logger)
+        try await conn.query("DELETE FROM artifacts WHERE uuid = \(uuid)", logger: logger)
+        _ = try await publish([ArtifactEvents.deletion(current)], gatewayId: gatewayId, on: conn, logger: logger, describesChanges: true)
+        return dependents
+    }
+
+    /// See `SQLiteStore.conditionalRetain`.
+    static func conditionalRetain(uuid: String, expected: RowVersion, gatewayId: String, _ conn: PostgresConnection, _ logger: Logger) async throws -> Bool {
+        guard var current = try await fetchSummary(conn, uuid: uuid, lock: true, logger), current.rowVersion == expected else { return false }
+        guard current.desiredState != .undeployed else { return true }
+        try await conn.query(
+            "UPDATE artifacts SET desired_state = 'undeployed', updated_at = clock_timestamp() WHERE uuid = \(uuid)", logger: logger)
+        current.desiredState = .undeployed
+        _ = try await publish([ArtifactEvents.retention(current)], gatewayId: gatewayId, on: conn, logger: logger, describesChanges: true)
+        return true
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+internal import PostgresNIO
+
+extension PostgresStore {
+    /// Publishes inside the caller's transaction: the gateway row's lock (`FOR UPDATE`) makes
+    /// publishers take turns, so seqs follow commit order with no gaps; `NOTIFY` is delivered at
+    /// commit. See `SQLiteStore.publish` for `describesChanges`.
+    static func publish(
+        _ events: [NewEvent], gatewayId: String, on conn: PostgresConnection, logger: Logger, describesChanges: Bool = false
+    ) async throws -> [Int64?] {
+        guard !events.isEmpty else { return [] }
+        var head: Int64 = 0
+        for try await h in try await conn.query(
+            "SELECT head_seq FROM gateway_states WHERE gateway_id = \(gatewayId) FOR UPDATE", logger: logger
+        ).decode(Int64.self) { head = h }
+        var seqs: [Int64?] = []
+        for event in events {
+            var inserted = try await insert(event, eventId: event.eventId, seq: head + 1, gatewayId: gatewayId, conn, logger)
+            if !inserted, describesChanges {
+                inserted = try await insert(
+                    event, eventId: "\(event.eventId):\(UUID().uuidString.lowercased())", seq: head + 1, gatewayId: gatewayId, conn, logger)
+            }
+            if inserted {
+                head += 1
+                seqs.append(head)
+            } else {
+                seqs.append(nil)
+            }
+        }
+        if seqs.contains(where: { $0 != nil }) {
+            let version = UUID().uuidString.lowercased()
+            try await conn.query(
+                """
+                UPDATE gateway_states SET head_seq = \(head), version_id = \(version), updated_at = clock_timestamp()
+                WHERE gateway_id = \(gatewayId)
+                """, logger: logger)
+            try await conn.query("SELECT pg_notify(\(channel), \(gatewayId))", logger: logger)
+        }
+        return seqs
+    }
+
+    private static func insert(
+        _ e: NewEvent, eventId: String, seq: Int64, gatewayId: String, _ conn: PostgresConnection, _ logger: Logger
+    ) async throws -> Bool {
+        let rows = try await conn.query(
+            """
+            INSERT INTO events(gateway_id, seq, event_id, entity_type, action, entity_id, event_data, originated_at, processed_at)
+            VALUES (\(gatewayId), \(seq), \(eventId), \(e.entityType), \(e.action.rawValue), \(e.entityId), \(e.eventData),
+                    timestamptz 'epoch' + \(e.originatedAt.microseconds)::bigint * interval '1 microsecond', clock_timestamp())
+            ON CONFLICT (gateway_id, event_id) DO NOTHING RETURNING seq
+            """, logger: logger)
+        var inserted = false
+        for try await _ in rows.decode(Int64.self) { inserted = true }
+        return inserted
+    }
+
+    static let eventColumns = """
+        gateway_id, seq, event_id, entity_type, action, entity_id, event_data,
+        \(PG.micros("originated_at")), \(PG.micros("processed_at"))
+        """
+
+    static func decodeEvents(_ rows: PostgresRowSequence) async throws -> [HubEvent] {
+        var result: [HubEvent] = []
+        for try await (g, seq, id, type, action, entity, data, originated, processed) in rows.decode(
+            (String, Int64, String, String, String, String, String, Int64, Int64).self)
+        {
+            guard let a = EventAction(rawValue: action) else {
+                throw StorageError.corruptRow(table: "events", key: "seq \(seq)", reason: "unknown action \(action)")
+            }
+            result.append(HubEvent(
+                gatewayId: g, seq: seq, eventId: id, entityType: type, action: a, entityId: entity, eventData: data,
+                originatedAt: Timestamp(microseconds: originated), processedAt: Timestamp(microseconds: processed)))
+        }
+        return result
+    }
+}
+
+extension PostgresStore: EventLog {
+    public func publish(_ events: [NewEvent]) async throws -> [Int64?] {
+        try await transaction("publish events") { conn in
+            try await Self.publish(events, gatewayId: gatewayId, on: conn, logger: logger)
+        }
+    }
+
+    public func events(after seq: Int64, limit: Int) async throws -> [HubEvent] {
+        try await reading("read events") { conn in
+            try await Self.decodeEvents(try await conn.query(
+                """
+                SELECT \(unescaped: Self.eventColumns) FROM events WHERE gateway_id = \(gatewayId) AND seq > \(seq)
+                ORDER BY seq LIMIT \(Int64(limit))
+                """, logger: logger))
+        }
+    }
+
+    public func recentEvents(limit: Int) async throws -> [HubEvent] {
+        try await reading("read recent events") { conn in
+            try await Self.decodeEvents(try await conn.query(
+                "SELECT \(unescaped: Self.eventColumns) FROM events WHERE gateway_id = \(gatewayId) ORDER BY seq DESC LIMIT \(Int64(limit))",
+                logger: logger))
+        }
+    }
+
+    public func position() async throws -> HubPosition {
+        try await reading("read hub position") { conn in try await Self.position(gatewayId: gatewayId, conn, logger) }
+    }
+
+    static func position(gatewayId: String, _ conn: PostgresConnection, _ logger: Logger) async throws -> HubPosition {
+        // One statement, one snapshot: head and floor are read together.
+        let rows = try await conn.query(
+            """
+            SELECT g.head_seq, e.seq, \(unescaped: PG.micros("e.processed_at"))
+            FROM gateway_states g
+            LEFT JOIN LATERAL (SELECT seq, processed_at FROM events WHERE gateway_id = g.gateway_id ORDER BY seq LIMIT 1) e ON true
+            WHERE g.gateway_id = \(gatewayId)
+            """, logger: logger)
+        for try await (head, oldest, at) in rows.decode((Int64, Int64?, Int64?).self) {
+            guard let oldest else { return HubPosition(headSeq: head, oldestSeq: head + 1) }
+            return HubPosition(headSeq: head, oldestSeq: oldest, oldestProcessedAt: at.map { Timestamp(microseconds: $0) })
+        }
+        return HubPosition(headSeq: 0, oldestSeq: 1)
+    }
+
+    public func processedAt(seq: Int64) async throws -> Timestamp? {
+        try await reading("read event time") { conn in
+            for try await m in try await conn.query(
+                "SELECT \(unescaped: PG.micros("processed_at")) FROM events WHERE gateway_id = \(gatewayId) AND seq = \(seq)",
+                logger: logger
+            ).decode(Int64.self) { return Timestamp(microseconds: m) }
+            return nil
+        }
+    }
+
+    public func pruneEvents(processedBefore cutoff: Timestamp) async throws -> Int {
+        try await transaction("prune events") { conn in
+            var count = 0
+            for try await n in try await conn.query(
+                """
+                WITH gone AS (
+                    DELETE FROM events WHERE gateway_id = \(gatewayId) AND seq < COALESCE(
+                        (SELECT MIN(seq) FROM events WHERE gateway_id = \(gatewayId)
+                            AND processed_at >= timestamptz 'epoch' + \(cutoff.microseconds)::bigint * interval '1 microsecond'),
+                        (SELECT MAX(seq) + 1 FROM events WHERE gateway_id = \(gatewayId)))
+                    RETURNING 1)
+                SELECT COUNT(*) FROM gone
+                """, logger: logger
+            ).decode(Int64.self) { count = Int(n) }
+            return count
+        }
+    }
+
+    public func viewSnapshot() async throws -> (artifacts: [ArtifactSummary], headSeq: Int64) {
+        try await transaction("read view snapshot") { conn in
+            try await conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+            let position = try await Self.position(gatewayId: gatewayId, conn, logger)
+            let artifacts = try await Self.fetchSummaries(conn, logger)
+            return (artifacts, position.headSeq)
+        }
+    }
+
+    public func changeSignals(fallbackPoll: Duration) -> AsyncStream<Void> {
+        NotificationWatcher.signals(config: connectionConfig, channel: Self.channel, fallbackPoll: fallbackPoll, logger: logger)
+    }
+
+    public func databaseNow() async throws -> Timestamp {
+        try await reading("read clock") { conn in
+            for try await m in try await conn.query("SELECT \(unescaped: PG.nowMicros)", logger: logger).decode(Int64.self) {
+                return Timestamp(microseconds: m)
+            }
+            return .now
+        }
+    }
+}

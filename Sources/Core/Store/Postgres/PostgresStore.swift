@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+internal import PostgresNIO
+
+/// The PostgreSQL backend (PostgresNIO), for replicas on several hosts sharing one database.
+/// Publishing takes the gateway row's lock (`FOR UPDATE`), so seq order is commit order, and
+/// sends `NOTIFY` in the same transaction.
+public final class PostgresStore: Sendable {
+    public let gatewayId: String
+    public let location: String
+    let client: PostgresClient
+    let runner: Task<Void, Never>
+    let logger: Logger
+    let connectionConfig: PostgresConnection.Configuration
+
+    public var backendName: String { "postgres" }
+
+    static let channel = "gwops_events"
+
+    /// Connects to `url` (`postgres://user@host:port/db`), migrates, and checks the gateway.
+    public static func connect(url: String, gatewayId: String, password: String?, logger: Logger = .silent("gwops.postgres")) async throws -> PostgresStore {
+        guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""),
+              let host = parts.host, let user = parts.user, !parts.path.dropFirst().isEmpty
+        else {
+            throw StorageError.open(location: url, reason: "expected postgres://user@host:port/database")
+        }
+        let database = String(parts.path.dropFirst())
+        let port = parts.port ?? 5432
+        let location = "postgres://\(user)@\(host):\(port)/\(database)"
+        var config = PostgresClient.Configuration(
+            host: host, port: port, username: user, password: password ?? parts.password, database: database, tls: .disable)
+        config.options.maximumConnections = 20
+        let connectionConfig = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password ?? parts.password, database: database, tls: .disable)
+        let client = PostgresClient(configuration: config, backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        let store = PostgresStore(
+            gatewayId: gatewayId, location: location, client: client, runner: runner, logger: logger, connectionConfig: connectionConfig)
+        do {
+            try await store.migrate()
+            try await store.checkGateway()
+        } catch {
+            store.close()
+            if let e = error as? StorageError { throw e }
+            throw StorageError.open(location: location, reason: String(reflecting: error))
+        }
+        return store
+    }
+
+    private init(gatewayId: String, location: String, client: PostgresClient, runner: Task<Void, Never>, logger: Logger,
+                 connectionConfig: PostgresConnection.Configuration) {
+        self.gatewayId = gatewayId
+        self.location = location
+        self.client = client
+        self.runner = runner
+        self.logger = logger
+        self.connectionConfig = connectionConfig
+    }
+
+    /// Closes the pool; call once when done.
+    public func close() { runner.cancel() }
+
+    private func migrate() async throws {
+        try await client.withTransaction(logger: logger) { conn in
+            // One migrator at a time across every process sharing the database.
+            try await conn.query("SELECT pg_advisory_xact_lock(7346023841)", logger: logger)
+            try await conn.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                logger: logger)
+            var applied = Set<String>()
+            for try await id in try await conn.query("SELECT id FROM schema_migrations", logger: logger).decode(String.self) {
+                applied.insert(id)
+            }
+            for migration in PostgresSchema.migrations where !applied.contains(migration.id) {
+                for statement in migration.sql {
+                    try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await conn.query("INSERT INTO schema_migrations(id) VALUES (\(migration.id))", logger: logger)
+            }
+        }
+    }
+
+    private func checkGateway() async throws {
+        var stored: String?
+        for try await id in try await client.query("SELECT gateway_id FROM gateway_states LIMIT 1", logger: logger).decode(String.self) {
+            stored = id
+        }
+        if let stored, stored != gatewayId {
+            throw StorageError.wrongGateway(location: location, stored: stored, configured: gatewayId)
+        }
+        if stored == nil {
+            try await client.query(
+                """
+                INSERT INTO gateway_states(gateway_id, head_seq, version_id, updated_at) VALUES (\(gatewayId), 0, '', clock_timestamp())
+                ON CONFLICT (gateway_id) DO NOTHING
+                """, logger: logger)
+        }
+    }
+
+    /// Runs `body` in one transaction, mapping failures to `StorageError`.
+    @discardableResult
+    func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { conn in try await body(conn) }
+        } catch let error as StorageError {
+            throw error
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw StorageError.query(operation: operation, reason: Self.describe(error))
+        }
+    }
+
+    /// Runs `body` on a pooled connection (no transaction).
+    @discardableResult
+    func reading<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { conn in try await body(conn) }
+        } catch let error as StorageError {
+            throw error
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw StorageError.query(operation: operation, reason: Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? PSQLError, let message = e.serverInfo?[.message] { return message }
+        return String(describing: error)
+    }
+}
+
+extension PostgresStore: GatewayStore {}
+
+/// SQL fragments for timestamps as microseconds.
+enum PG {
+    /// `col` read as microseconds since the epoch.
+    static func micros(_ column: String) -> String { "(extract(epoch from \(column)) * 1000000)::bigint" }
+    /// The database clock as microseconds.
+    static let nowMicros = "(extract(epoch from clock_timestamp()) * 1000000)::bigint"
+}
+
+extension PostgresQuery {
+    /// A query from trusted SQL text (migrations), no binds.
+    init(unsafeSQL: String) {
+        self.init(unsafeSQL: unsafeSQL, binds: PostgresBindings())
+    }
+}
