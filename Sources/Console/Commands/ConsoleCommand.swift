@@ -13,7 +13,7 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try global.loadConfig()
-        let store = try Runtime.openStore(config)
+        let store = try await Runtime.openStore(config)
         let sink = FileSink(path: FileLogHandler.consoleLogPath(environment: global.environment))
         let logger = sink.logger("gwops.console")
         let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)

@@ -20,7 +20,7 @@ struct ControllerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try global.loadConfig()
-        let store = try Runtime.openStore(config)
+        let store = try await Runtime.openStore(config)
         let logger = Runtime.logger("gwops.controller", level: .info)
         var engine: SyncEngine?
         if !skipSync {
@@ -61,8 +61,11 @@ struct ControllerService: Service {
                         do {
                             let record = try await engine.run(trigger: .startup, requestedBy: Actor(user: "controller", clientAddress: nil))
                             logger.info("startup sync finished", metadata: ["run": "\(record.id)", "outcome": "\(record.outcome.rawValue)"])
+                        } catch let SyncError.busy(holder, runId) {
+                            // Normal in a fleet: another replica is syncing for everyone.
+                            logger.info("startup sync left to the running one", metadata: ["holder": "\(holder)", "run": "\(runId ?? 0)"])
                         } catch {
-                            // The replica keeps running: a failed or busy sync is recorded and retried on the next start.
+                            // The replica keeps running: a failed sync is recorded and retried on the next start.
                             logger.error("startup sync did not complete", metadata: ["error": "\(error)"])
                         }
                     }

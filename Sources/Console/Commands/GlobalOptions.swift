@@ -18,7 +18,7 @@ struct GlobalOptions: ParsableArguments {
 
 /// Opening the things commands need, with operator-readable failures.
 enum Runtime {
-    static func openStore(_ config: GwopsConfig, mustExist: Bool = false) throws -> any GatewayStore {
+    static func openStore(_ config: GwopsConfig, mustExist: Bool = false) async throws -> any GatewayStore {
         switch config.store.backend {
         case .sqlite:
             let path = config.sqlitePath
@@ -27,9 +27,12 @@ enum Runtime {
             }
             return try SQLiteStore(path: path, gatewayId: config.gateway.id)
         case .postgres:
-            throw ConfigError(
-                file: config.sourcePath ?? "config", key: "store.backend",
-                reason: "\"postgres\" is not available in this build yet; use \"sqlite\"")
+            guard let url = config.store.url else {
+                throw ConfigError(file: config.sourcePath ?? "config", key: "store.url", reason: "required when backend = \"postgres\"")
+            }
+            // The password never goes on a command line or in the URL: PGPASSWORD, as libpq does.
+            let password = ProcessInfo.processInfo.environment["PGPASSWORD"]
+            return try await PostgresStore.connect(url: url, gatewayId: config.gateway.id, password: password)
         }
     }
 

@@ -14,7 +14,7 @@ struct OrphansCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try Runtime.openStore(try global.loadConfig(), mustExist: true)
+            let store = try await Runtime.openStore(try global.loadConfig(), mustExist: true)
             let reviews = try await store.reviews(statuses: [.pending, .retained, .retentionConfirmed], limit: 100_000)
             if json {
                 print(try Terminal.json(reviews.map(ReviewJSON.init)))
@@ -91,7 +91,7 @@ enum Decisions {
         guard all != !ids.isEmpty else {
             throw CLIFailure(message: "name review or artifact ids, or pass --all (not both)", code: 2)
         }
-        let store = try Runtime.openStore(try global.loadConfig(), mustExist: true)
+        let store = try await Runtime.openStore(try global.loadConfig(), mustExist: true)
         let eligible: [ReviewStatus] = decision == .confirmRetention ? [.retained] : [.pending]
         let open = try await store.reviews(statuses: eligible, limit: 1_000_000)
         var targets: [OrphanReview] = []

@@ -17,7 +17,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try global.loadConfig()
-        let store = try Runtime.openStore(config)
+        let store = try await Runtime.openStore(config)
         let logger = Runtime.logger("gwops.sync", level: .warning)
         let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)
         var options = config.syncOptions

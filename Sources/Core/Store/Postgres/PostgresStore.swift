@@ -24,14 +24,19 @@ public final class PostgresStore: Sendable {
         else {
             throw StorageError.open(location: url, reason: "expected postgres://user@host:port/database")
         }
+        if parts.password != nil {
+            throw StorageError.open(
+                location: "postgres://\(parts.user ?? "")@\(host)/\(parts.path.dropFirst())",
+                reason: "store.url must not contain a password: set PGPASSWORD in the environment instead")
+        }
         let database = String(parts.path.dropFirst())
         let port = parts.port ?? 5432
         let location = "postgres://\(user)@\(host):\(port)/\(database)"
         var config = PostgresClient.Configuration(
-            host: host, port: port, username: user, password: password ?? parts.password, database: database, tls: .disable)
+            host: host, port: port, username: user, password: password, database: database, tls: .disable)
         config.options.maximumConnections = 20
         let connectionConfig = PostgresConnection.Configuration(
-            host: host, port: port, username: user, password: password ?? parts.password, database: database, tls: .disable)
+            host: host, port: port, username: user, password: password, database: database, tls: .disable)
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
         let runner = Task { await client.run() }
         let store = PostgresStore(
