@@ -38,10 +38,13 @@ public actor SimulatedPlatform {
     public func contents(deploymentIds: [String]) -> [(SimArtifact, SimDeployment)] {
         var seen = Set<String>()
         return deploymentIds.compactMap { depId in
-            guard seen.insert(depId).inserted, let id = catalog.byDeployment[depId], let a = artifacts[id],
-                  let d = a.deployment, d.deploymentId == depId
-            else { return nil }
-            return (a, d)
+            guard seen.insert(depId).inserted else { return nil }
+            if let id = catalog.byDeployment[depId], let a = artifacts[id], let d = a.deployment, d.deploymentId == depId {
+                return (a, d)
+            }
+            // An earlier deployment of an artifact that still exists: the platform keeps its content.
+            guard let old = catalog.history[depId], artifacts[old.id] != nil, let d = old.deployment else { return nil }
+            return (old, d)
         }
     }
 
@@ -60,6 +63,25 @@ public actor SimulatedPlatform {
         a.revision += 1
         a.deployment = SimDeployment(
             deploymentId: catalog.newDeploymentId(), state: .deployed, deployedAt: catalog.nextPerformedAt())
+        catalog.store(a)
+        return a
+    }
+
+    /// Deploys with a given deployment id and time (tests that replay actions out of order).
+    public func deploy(_ id: String, deploymentId: String, performedAt: Timestamp) -> SimArtifact? {
+        guard var a = artifacts[id] else { return nil }
+        a.revision += 1
+        a.deployment = SimDeployment(deploymentId: deploymentId, state: .deployed, deployedAt: performedAt.millisecondPrecision)
+        catalog.store(a)
+        return a
+    }
+
+    /// Undeploys at a given time (tests that replay actions out of order).
+    public func undeploy(_ id: String, performedAt: Timestamp) -> SimArtifact? {
+        guard var a = artifacts[id], var d = a.deployment else { return nil }
+        d.state = .undeployed
+        d.deployedAt = performedAt.millisecondPrecision
+        a.deployment = d
         catalog.store(a)
         return a
     }
@@ -130,10 +152,16 @@ struct SimCatalog {
 
     init(seed: UInt64) { rng = SeededRandom(seed: seed) }
 
-    /// Saves an artifact and keeps the deployment index right.
+    /// Every deployment ever made, as it was when deployed (content stays fetchable).
+    var history: [String: SimArtifact] = [:]
+
+    /// Saves an artifact and keeps the deployment index and history right.
     mutating func store(_ a: SimArtifact) {
         if let old = artifacts[a.id]?.deployment { byDeployment[old.deploymentId] = nil }
-        if let dep = a.deployment { byDeployment[dep.deploymentId] = a.id }
+        if let dep = a.deployment {
+            byDeployment[dep.deploymentId] = a.id
+            if dep.state == .deployed, history[dep.deploymentId] == nil { history[dep.deploymentId] = a }
+        }
         artifacts[a.id] = a
     }
 

@@ -156,6 +156,16 @@ extension PostgresStore: ArtifactStore {
         }
     }
 
+    public func removeAPIKey(id: String) async throws {
+        try await transaction("revoke API key") { conn in try await conn.query("DELETE FROM api_keys WHERE id = \(id)", logger: logger) }
+    }
+
+    public func removeSubscription(id: String) async throws {
+        try await transaction("delete subscription") { conn in
+            try await conn.query("DELETE FROM subscriptions WHERE id = \(id)", logger: logger)
+        }
+    }
+
     public func artifactCounts() async throws -> ArtifactCounts {
         try await reading("count artifacts") { conn in
             var counts = ArtifactCounts()

@@ -165,6 +165,16 @@ extension SQLiteStore: ArtifactStore {
         }
     }
 
+    public func removeAPIKey(id: String) async throws {
+        try await writeTransaction("revoke API key") { db in try db.execute(sql: "DELETE FROM api_keys WHERE id = ?", arguments: [id]) }
+    }
+
+    public func removeSubscription(id: String) async throws {
+        try await writeTransaction("delete subscription") { db in
+            try db.execute(sql: "DELETE FROM subscriptions WHERE id = ?", arguments: [id])
+        }
+    }
+
     public func artifactCounts() async throws -> ArtifactCounts {
         try await readSnapshot("count artifacts") { db in
             var counts = ArtifactCounts()
