@@ -130,8 +130,14 @@ extension PostgresStore: EventLog {
         }
     }
 
+    /// Prunes on one replica at a time: the others find the advisory lock taken and skip this round.
     public func pruneEvents(processedBefore cutoff: Timestamp) async throws -> Int {
         try await transaction("prune events") { conn in
+            var mine = false
+            for try await got in try await conn.query(
+                "SELECT pg_try_advisory_xact_lock(734602, hashtext(\(gatewayId)))", logger: logger
+            ).decode(Bool.self) { mine = got }
+            guard mine else { return 0 }
             var count = 0
             for try await n in try await conn.query(
                 """

@@ -130,8 +130,16 @@ public final class PostgresStore: Sendable {
         }
     }
 
+    /// The server's message when there is one (never the query's bound values).
     static func describe(_ error: Error) -> String {
-        if let e = error as? PSQLError, let message = e.serverInfo?[.message] { return message }
+        if let t = error as? PostgresTransactionError {
+            if let inner = t.closureError { return describe(inner) }
+            if let inner = t.beginError ?? t.commitError { return describe(inner) }
+        }
+        if let e = error as? PSQLError {
+            if let message = e.serverInfo?[.message] { return message }
+            return "database connection error (\(e.code))"
+        }
         return String(describing: error)
     }
 }
