@@ -20,39 +20,32 @@ enum Entry {
     }
 
     static func report(_ error: Error) -> Int32 {
+        if case let e as ExitCode = error { return e.rawValue }
+        if let (message, code) = operatorMessage(error) {
+            Terminal.error(message)
+            return code
+        }
+        let code = Gwops.exitCode(for: error)
+        let message = Gwops.fullMessage(for: error)
+        if code == .success {
+            print(message)
+            return 0
+        }
+        if !message.isEmpty { Terminal.error(message) }
+        return code == .validationFailure ? 2 : code.rawValue
+    }
+
+    /// Our own errors: one sentence and the exit code (2 for configuration, 1 for the rest).
+    static func operatorMessage(_ error: Error) -> (String, Int32)? {
         switch error {
-        case let e as ConfigError:
-            Terminal.error(e.description)
-            return 2
-        case let e as CLIFailure:
-            Terminal.error(e.message)
-            return e.code
-        case let e as ExitCode:
-            return e.rawValue
-        case let e as StorageError:
-            Terminal.error(e.description)
-            return 1
-        case let e as PlatformError:
-            Terminal.error(e.description)
-            return 1
-        case let e as SyncError:
-            Terminal.error(e.description)
-            return 1
-        case let e as ThemeError:
-            Terminal.error(e.description)
-            return 2
-        case let e as TerminalError:
-            Terminal.error(e.description)
-            return 1
-        default:
-            let code = Gwops.exitCode(for: error)
-            let message = Gwops.fullMessage(for: error)
-            if code == .success {
-                print(message)
-                return 0
-            }
-            if !message.isEmpty { Terminal.error(message) }
-            return code == .validationFailure ? 2 : code.rawValue
+        case let e as ConfigError: (e.description, 2)
+        case let e as ThemeError: (e.description, 2)
+        case let e as CLIFailure: (e.message, e.code)
+        case let e as StorageError: (e.description, 1)
+        case let e as PlatformError: (e.description, 1)
+        case let e as SyncError: (e.description, 1)
+        case let e as TerminalError: (e.description, 1)
+        default: nil
         }
     }
 }
