@@ -42,8 +42,9 @@ public actor SimulatedPlatform {
             if let id = catalog.byDeployment[depId], let a = artifacts[id], let d = a.deployment, d.deploymentId == depId {
                 return (a, d)
             }
-            // An earlier deployment of an artifact that still exists: the platform keeps its content.
-            guard let old = catalog.history[depId], artifacts[old.id] != nil, let d = old.deployment else { return nil }
+            // An earlier deployment of an artifact still deployed on this gateway: the platform keeps its
+            // content. Once the artifact has no deployment here, its old ones are unknown too.
+            guard let old = catalog.history[depId], artifacts[old.id]?.deployment != nil, let d = old.deployment else { return nil }
             return (old, d)
         }
     }
