@@ -55,6 +55,20 @@ struct ConsoleFlowTests {
         return Session(backend: backend, done: done)
     }
 
+    /// Syncs, deletes one artifact on the platform, syncs again: returns the pending deletion's id.
+    static func pendingDeletion(_ f: StoreFixture, _ h: SimulatorHarness, withKeyAndSubscription: Bool) async throws -> String {
+        let engine = SyncEngine(store: f.store, platform: h.client())
+        try await engine.run(trigger: .cli, requestedBy: actor)
+        let gone = try #require(await h.platform.all().first { $0.deployment?.state == .deployed }?.id)
+        if withKeyAndSubscription {
+            try await f.store.addAPIKey(APIKeyRecord(id: "k1", artifactUUID: gone, name: "prod", createdAt: .now))
+            try await f.store.addSubscription(SubscriptionRecord(id: "s1", artifactUUID: gone, applicationId: "app", createdAt: .now))
+        }
+        _ = await h.platform.deleteArtifact(gone)
+        try await engine.run(trigger: .cli, requestedBy: actor)
+        return gone
+    }
+
     @Test func resyncShowsThePlanAndYStartsTheSync() async throws {
         let f = try await StoreFixture.make()
         defer { f.remove() }
@@ -83,13 +97,7 @@ struct ConsoleFlowTests {
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 80) { h in
             // Given an orphan with a key and a subscription
-            let engine = SyncEngine(store: f.store, platform: h.client())
-            try await engine.run(trigger: .cli, requestedBy: Self.actor)
-            let gone = try #require(await h.platform.all().first { $0.deployment?.state == .deployed }?.id)
-            try await f.store.addAPIKey(APIKeyRecord(id: "k1", artifactUUID: gone, name: "prod", createdAt: .now))
-            try await f.store.addSubscription(SubscriptionRecord(id: "s1", artifactUUID: gone, applicationId: "app", createdAt: .now))
-            _ = await h.platform.deleteArtifact(gone)
-            try await engine.run(trigger: .cli, requestedBy: Self.actor)
+            let gone = try await Self.pendingDeletion(f, h, withKeyAndSubscription: true)
             let s = Self.start(f, h)
             // When the operator opens the orphans view and approves with A, then y
             try await s.press(.char("3"))
@@ -115,11 +123,7 @@ struct ConsoleFlowTests {
         let f = try await StoreFixture.make()
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 80) { h in
-            let engine = SyncEngine(store: f.store, platform: h.client())
-            try await engine.run(trigger: .cli, requestedBy: Self.actor)
-            let gone = try #require(await h.platform.all().first { $0.deployment?.state == .deployed }?.id)
-            _ = await h.platform.deleteArtifact(gone)
-            try await engine.run(trigger: .cli, requestedBy: Self.actor)
+            let gone = try await Self.pendingDeletion(f, h, withKeyAndSubscription: false)
             let s = Self.start(f, h, readonly: true)
             try await s.waitFor(" RO ")
             try await s.press(.char("S"))
