@@ -2,6 +2,7 @@ import Core
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 
@@ -10,6 +11,8 @@ import NIOCore
 public struct PlatformSimulator: Sendable {
     public let platform: SimulatedPlatform
     public let apiKey: String
+    /// The live path's connections, frames and acks.
+    public let live = SimLiveHub()
     let logger: Logger
 
     public init(platform: SimulatedPlatform, apiKey: String, logger: Logger = .silent("gwops.platform-sim")) {
@@ -28,6 +31,13 @@ public struct PlatformSimulator: Sendable {
         quiet.logLevel = .critical
         let app = Application(
             router: router,
+            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(autoPing: .enabled(timePeriod: .seconds(20))))) { request, _, _ in
+                // The live path: upgrade only with the right api-key; otherwise the router answers 401.
+                guard request.path?.hasPrefix("/api/internal/v1/ws/gateways/connect") == true,
+                      request.headerFields[HTTPField.Name("api-key")!] == self.apiKey
+                else { return .dontUpgrade }
+                return .upgrade([:]) { inbound, outbound, _ in try await self.serveLive(inbound: inbound, outbound: outbound) }
+            },
             configuration: .init(address: .hostname(host, port: port), serverName: "gwops-platform-sim"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: quiet)
@@ -39,6 +49,10 @@ public struct PlatformSimulator: Sendable {
         api.get("deployments") { request, _ in try await self.listDeployments(request) }
         api.post("deployments/fetch-batch") { request, context in try await self.fetchBatch(request, context) }
         api.post("artifacts/exists") { request, context in try await self.exists(request, context) }
+        api.get("ws/gateways/connect") { request, _ in
+            try self.authorize(request)
+            return Response(status: .upgradeRequired)
+        }
 
         let sim = router.group("sim")
         sim.get("state") { request, _ in
@@ -54,16 +68,32 @@ public struct PlatformSimulator: Sendable {
             return try Self.json(SimWire.State(artifacts: made.map(SimWire.stateEntry)))
         }
         sim.post("artifacts/:id/deploy") { request, context in
-            try await self.admin(request, context) { await self.platform.deploy($0) }
+            try await self.admin(request, context) { await self.perform(.deploy, on: $0) }
         }
         sim.post("artifacts/:id/undeploy") { request, context in
-            try await self.admin(request, context) { await self.platform.undeploy($0) }
+            try await self.admin(request, context) { await self.perform(.undeploy, on: $0) }
         }
         sim.delete("artifacts/:id/deployment") { request, context in
             try await self.admin(request, context) { await self.platform.deleteDeployment($0) }
         }
         sim.delete("artifacts/:id") { request, context in
-            try await self.admin(request, context) { await self.platform.deleteArtifact($0) }
+            try await self.admin(request, context) { await self.perform(.deleteArtifact, on: $0) }
+        }
+        sim.post("ws/drop") { request, _ in
+            try self.authorize(request)
+            await self.live.dropAll()
+            return Response(status: .noContent)
+        }
+        sim.post("ws/frames") { request, _ in
+            try self.authorize(request)
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            await self.live.broadcast(String(decoding: body.readableBytesView, as: UTF8.self))
+            return Response(status: .noContent)
+        }
+        sim.get("acks") { request, _ in
+            try self.authorize(request)
+            return try Self.json(await self.live.acks)
         }
         sim.post("faults") { request, context in
             try self.authorize(request)
@@ -78,6 +108,30 @@ public struct PlatformSimulator: Sendable {
         }
     }
 
+    /// A platform change that the live path announces.
+    public enum LiveChange: Sendable {
+        case deploy, undeploy, deleteArtifact
+    }
+
+    /// Changes the platform and announces it to connected gateways, as the admin endpoints do.
+    @discardableResult
+    public func perform(_ change: LiveChange, on id: String) async -> SimArtifact? {
+        switch change {
+        case .deploy:
+            guard let a = await platform.deploy(id) else { return nil }
+            await live.announce(a, change: "deployed")
+            return a
+        case .undeploy:
+            guard let a = await platform.undeploy(id) else { return nil }
+            await live.announce(a, change: "undeployed")
+            return a
+        case .deleteArtifact:
+            guard let a = await platform.deleteArtifact(id) else { return nil }
+            await live.announce(a, change: "deleted")
+            return a
+        }
+    }
+
     private func admin(
         _ request: Request, _ context: BasicRequestContext, _ change: @Sendable (String) async -> SimArtifact?
     ) async throws -> Response {
@@ -87,6 +141,28 @@ public struct PlatformSimulator: Sendable {
             throw SimError(status: .notFound, message: "Not Found", description: "artifact \(id) not found or has no deployment")
         }
         return try Self.json(SimWire.stateEntry(artifact))
+    }
+
+    /// One gateway connection: `connection.ack`, then every announced frame; acks are recorded.
+    private func serveLive(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        let (id, frames, sendAck) = await live.connect()
+        defer { Task { await live.disconnect(id) } }
+        if sendAck {
+            let ack = #"{"type":"connection.ack","gatewayId":"sim-gateway","connectionId":"conn-\#(id)","timestamp":"\#(Timestamp.now.rfc3339)"}"#
+            try await outbound.write(.text(ack))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await frame in frames { try await outbound.write(.text(frame)) }
+            }
+            group.addTask {
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    if case .text(let text) = message { await self.live.received(text) }
+                }
+            }
+            _ = try await group.next()
+            group.cancelAll()
+        }
     }
 
     // MARK: Contract endpoints

@@ -7,6 +7,8 @@ public struct SimulatorHarness: Sendable {
     public static let apiKey = "test-api-key-5f1c"
 
     public let platform: SimulatedPlatform
+    /// The simulator itself: live-path changes (`perform`) and its connections (`live`).
+    public let simulator: PlatformSimulator
     public let port: Int
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -26,7 +28,7 @@ public struct SimulatorHarness: Sendable {
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw HarnessError.simulatorDidNotStart }
         defer { server.cancel() }
-        return try await body(SimulatorHarness(platform: platform, port: port))
+        return try await body(SimulatorHarness(platform: platform, simulator: simulator, port: port))
     }
 }
 

@@ -45,6 +45,7 @@ enum Entry {
         case let e as PlatformError: (e.description, 1)
         case let e as SyncError: (e.description, 1)
         case let e as TerminalError: (e.description, 1)
+        case let e as LiveError: (e.description, 1)
         default: nil
         }
     }

@@ -13,8 +13,10 @@ struct ControllerCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "This replica's id (stable across restarts: the cursor is kept under it).")
     var replicaId: String
-    @Flag(name: .long, help: "Do not run the startup sync (replica only).")
+    @Flag(name: .long, help: "No platform at all: no startup sync, no live path (replica only).")
     var skipSync = false
+    @Flag(name: .long, help: "No live path: sync once at start only.")
+    var noLive = false
     @Option(name: .long, help: .hidden) var applyLog: String?
     @Option(name: .long, help: .hidden) var applyDelayMs: Int?
 
@@ -23,9 +25,21 @@ struct ControllerCommand: AsyncParsableCommand {
         let store = try await Runtime.openStore(config)
         let logger = Runtime.logger("gwops.controller", level: .info)
         var engine: SyncEngine?
+        var live: LiveSession?
         if !skipSync {
             let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)
-            engine = SyncEngine(store: store, platform: client, options: config.syncOptions, logger: logger)
+            let sync = SyncEngine(store: store, platform: client, options: config.syncOptions, logger: logger)
+            engine = sync
+            if !noLive {
+                let handler = LiveEventHandler(
+                    store: store, platform: client, orphanPolicy: config.controller.sync.orphanPolicy, logger: logger)
+                live = LiveSession(
+                    platformURL: config.platform.url, apiKey: try config.resolveAPIKey(environment: global.environment),
+                    handler: handler, platform: client, logger: logger
+                ) { attempt in
+                    await ControllerService.sync(sync, trigger: attempt == 1 ? .startup : .reconnect, logger: logger)
+                }
+            }
         }
         var options = ReplicaOptions()
         options.fallbackPoll = config.eventHub.fallbackPoll
@@ -36,7 +50,7 @@ struct ControllerCommand: AsyncParsableCommand {
         }
         let cleaner = RetentionCleaner(
             log: store, retention: config.eventHub.retention, interval: config.eventHub.cleanupInterval, logger: logger)
-        let service = ControllerService(runner: runner, cleaner: cleaner, engine: engine, logger: logger)
+        let service = ControllerService(runner: runner, cleaner: cleaner, engine: live == nil ? engine : nil, live: live, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         defer { log?.close() }
@@ -48,7 +62,10 @@ struct ControllerCommand: AsyncParsableCommand {
 struct ControllerService: Service {
     let runner: ReplicaRunner
     let cleaner: RetentionCleaner
+    /// Sync once at start (no live path).
     let engine: SyncEngine?
+    /// The live path; it syncs after every connection itself.
+    let live: LiveSession?
     let logger: Logger
 
     func run() async throws {
@@ -57,22 +74,35 @@ struct ControllerService: Service {
                 group.addTask { try await runner.run() }
                 group.addTask { await cleaner.run() }
                 if let engine {
-                    group.addTask {
-                        do {
-                            let record = try await engine.run(trigger: .startup, requestedBy: Actor(user: "controller", clientAddress: nil))
-                            logger.info("startup sync finished", metadata: ["run": "\(record.id)", "outcome": "\(record.outcome.rawValue)"])
-                        } catch let SyncError.busy(holder, runId) {
-                            // Normal in a fleet: another replica is syncing for everyone.
-                            logger.info("startup sync left to the running one", metadata: ["holder": "\(holder)", "run": "\(runId ?? 0)"])
-                        } catch {
-                            // The replica keeps running: a failed sync is recorded and retried on the next start.
-                            logger.error("startup sync did not complete", metadata: ["error": "\(error)"])
-                        }
-                    }
+                    group.addTask { await Self.sync(engine, trigger: .startup, logger: logger) }
                 }
-                // Runs until cancelled; the first failure (the replica's store) ends everything.
-                try await group.waitForAll()
+                if let live {
+                    group.addTask { try await live.run() }
+                }
+                // Runs until cancelled; the first failure (the store, a refused api-key) ends
+                // everything at once (waitForAll would wait for the others first).
+                do {
+                    while try await group.next() != nil {}
+                } catch {
+                    group.cancelAll()
+                    throw error
+                }
             }
+        }
+    }
+}
+
+extension ControllerService {
+    /// Runs a sync; a busy or failed one is logged, never fatal (the replica keeps running).
+    static func sync(_ engine: SyncEngine, trigger: SyncTrigger, logger: Logger) async {
+        do {
+            let record = try await engine.run(trigger: trigger, requestedBy: Actor(user: "controller", clientAddress: nil))
+            logger.info("sync finished", metadata: ["run": "\(record.id)", "trigger": "\(trigger.rawValue)", "outcome": "\(record.outcome.rawValue)"])
+        } catch let SyncError.busy(holder, runId) {
+            // Normal in a fleet: another replica is syncing for everyone.
+            logger.info("sync left to the running one", metadata: ["holder": "\(holder)", "run": "\(runId ?? 0)"])
+        } catch {
+            logger.error("sync did not complete", metadata: ["error": "\(error)"])
         }
     }
 }

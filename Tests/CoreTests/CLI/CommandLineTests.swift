@@ -96,3 +96,18 @@ extension CommandLineTests {
         #expect(err.contains("needs a terminal"))
     }
 }
+
+extension CommandLineTests {
+    @Test func controllerWithARefusedKeyExitsOneAndSaysWhy() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        try await SimulatorHarness.with(deployments: 3) { h in
+            let config = GwopsBinary.writeConfig(in: dir, gatewayId: "g", platformURL: h.baseURL, storePath: dir.file("g.db"))
+            let (code, _, err) = try GwopsBinary.run(
+                ["controller", "--config", config, "--replica-id", "r1"], environment: ["GWOPS_TEST_API_KEY": "not-the-key"], in: dir)
+            #expect(code == 1)
+            #expect(err.contains("refused the live connection (401)"))
+            #expect(!err.contains("not-the-key"))
+        }
+    }
+}
