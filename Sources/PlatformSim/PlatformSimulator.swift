@@ -109,8 +109,8 @@ public struct PlatformSimulator: Sendable {
     }
 
     /// A platform change that the live path announces.
-    public enum LiveChange: Sendable {
-        case deploy, undeploy, deleteArtifact
+    public enum LiveChange: Sendable, CaseIterable {
+        case deploy, undeploy, deleteArtifact, create
     }
 
     /// Changes the platform and announces it to connected gateways, as the admin endpoints do.
@@ -129,6 +129,28 @@ public struct PlatformSimulator: Sendable {
             guard let a = await platform.deleteArtifact(id) else { return nil }
             await live.announce(a, change: "deleted")
             return a
+        case .create:
+            guard let a = await platform.create(count: 1).first else { return nil }
+            await live.announce(a, change: "deployed")
+            return a
+        }
+    }
+
+    /// Random platform changes at `perSecond`, announced on the live path, until cancelled
+    /// (`gwops platform-sim --churn N`). Mostly deploys and undeploys; deletions and creations
+    /// keep the population about constant.
+    public func churn(perSecond: Double, seed: UInt64) async {
+        guard perSecond > 0 else { return }
+        var rng = SeededRandom(seed: seed &+ 0x5EED)
+        let pause = Duration.milliseconds(max(1, Int(1000 / perSecond)))
+        while !Task.isCancelled {
+            let all = await platform.all()
+            if let target = all.isEmpty ? nil : all[Int(rng.next() % UInt64(all.count))] {
+                let roll = rng.next() % 20
+                let change: LiveChange = roll < 9 ? .deploy : roll < 16 ? .undeploy : roll < 18 ? .create : .deleteArtifact
+                await perform(change, on: target.id)
+            }
+            try? await Task.sleep(for: pause)
         }
     }
 

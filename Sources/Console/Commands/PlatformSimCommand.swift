@@ -14,6 +14,7 @@ struct PlatformSimCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seed for the deterministic generator.") var seed: UInt64 = 1
     @Option(name: .long, help: "The api-key clients must send.") var apiKey: String?
     @Option(name: .long, help: "Read the api-key from this environment variable instead.") var apiKeyEnv: String?
+    @Option(name: .long, help: "Random platform changes per second, announced on the live path (0: none).") var churn: Double = 0
 
     func validate() throws {
         guard let (host, _) = Self.split(listen) else {
@@ -26,6 +27,7 @@ struct PlatformSimCommand: AsyncParsableCommand {
             throw ValidationError("pass exactly one of --api-key or --api-key-env")
         }
         guard deployments >= 0 else { throw ValidationError("--deployments must be 0 or more") }
+        guard churn >= 0, churn <= 10_000 else { throw ValidationError("--churn must be between 0 and 10000 changes per second") }
     }
 
     static func split(_ listen: String) -> (String, Int)? {
@@ -49,10 +51,13 @@ struct PlatformSimCommand: AsyncParsableCommand {
         let platform = SimulatedPlatform(deployments: deployments, seed: seed)
         let simulator = PlatformSimulator(platform: platform, apiKey: key)
         let count = deployments, seed = self.seed
+        let rate = churn
         let service = SimulatorService(simulator: simulator, host: host, port: port) { bound in
-            print("platform-sim listening on http://\(host):\(bound) (\(count) artifacts, seed \(seed))")
+            print("platform-sim listening on http://\(host):\(bound) (\(count) artifacts, seed \(seed)\(rate > 0 ? ", churn \(rate)/s" : ""))")
             fflush(nil)
         }
+        let churner = Task { await simulator.churn(perSecond: rate, seed: seed) }
+        defer { churner.cancel() }
         let group = ServiceGroup(
             configuration: .init(
                 services: [service], gracefulShutdownSignals: [.sigterm, .sigint],
