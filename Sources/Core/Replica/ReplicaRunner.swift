@@ -115,9 +115,11 @@ public actor ReplicaRunner {
             }
             appliedSeq = event.seq
             appliedAt = event.processedAt
-            onApply?(event)
         }
         try await beat()
+        // Reported once the cursor is stored: after a crash the restarted replica continues from
+        // that cursor, so no event is reported twice.
+        for event in events { onApply?(event) }
         return true
     }
 
