@@ -9,7 +9,7 @@ public enum LagEvaluator {
         func report(_ status: LagStatus, _ reason: String?) -> LagReport {
             LagReport(
                 replicaId: replica.replicaId, status: status, reason: reason, lagEvents: lagEvents, lagSeconds: lagSeconds,
-                headroom: headroom, heartbeatAge: heartbeatAge)
+                headroom: headroom, heartbeatAge: heartbeatAge, appliedSeq: replica.appliedSeq)
         }
 
         if replica.state == .stopped || heartbeatAge > thresholds.heartbeatTimeout {

@@ -65,8 +65,13 @@ public struct LagReport: Sendable, Equatable {
     /// Fraction of the retention still ahead of the cursor's oldest unapplied event (1 = all).
     public var headroom: Double
     public var heartbeatAge: Double
+    /// The cursor the evaluation saw.
+    public var appliedSeq: Int64
 
-    public init(replicaId: String, status: LagStatus, reason: String?, lagEvents: Int64, lagSeconds: Double, headroom: Double, heartbeatAge: Double) {
+    public init(
+        replicaId: String, status: LagStatus, reason: String?, lagEvents: Int64, lagSeconds: Double, headroom: Double,
+        heartbeatAge: Double, appliedSeq: Int64 = 0
+    ) {
         self.replicaId = replicaId
         self.status = status
         self.reason = reason
@@ -74,5 +79,6 @@ public struct LagReport: Sendable, Equatable {
         self.lagSeconds = lagSeconds
         self.headroom = headroom
         self.heartbeatAge = heartbeatAge
+        self.appliedSeq = appliedSeq
     }
 }

@@ -78,11 +78,10 @@ public struct StatusReport: Sendable, Codable, Equatable {
         let position = try await store.position()
         let replicas = try await FleetLag.reports(store: store, thresholds: thresholds).map { r in
             Replica(
-                id: r.replicaId, status: r.status.rawValue, appliedSeq: 0, lagEvents: r.lagEvents,
+                id: r.replicaId, status: r.status.rawValue, appliedSeq: r.appliedSeq, lagEvents: r.lagEvents,
                 lagSeconds: (r.lagSeconds * 1000).rounded() / 1000, heartbeatAgeSeconds: (r.heartbeatAge * 1000).rounded() / 1000,
                 reason: r.reason)
         }
-        let records = Dictionary(try await store.replicas().map { ($0.replicaId, $0.appliedSeq) }, uniquingKeysWith: { $1 })
         let last = try await store.syncRuns(limit: 1).first.map { run in
             LastSync(
                 id: run.id, trigger: run.trigger.rawValue, outcome: run.outcome.rawValue, startedAt: run.startedAt.rfc3339,
@@ -93,11 +92,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
         return StatusReport(
             gateway: store.gatewayId, store: Store(backend: store.backendName, location: store.location), artifacts: counts,
             reviews: reviews, eventHub: EventHub(headSeq: position.headSeq, oldestSeq: position.oldestSeq),
-            replicas: replicas.map { r in
-                var r = r
-                r.appliedSeq = records[r.id] ?? 0
-                return r
-            },
+            replicas: replicas,
             lastSync: last)
     }
 }

@@ -30,14 +30,21 @@ struct LiveSessionTests {
         }
     }
 
-    @Test func deployAndUndeployAreAppliedAndAcknowledged() async throws {
+    /// A store, the simulator, and a live session (syncing on every connection) that has connected once.
+    static func withConnectedSession(_ body: (StoreFixture, SimulatorHarness, Counter) async throws -> Void) async throws {
         let f = try await StoreFixture.make()
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 30) { h in
             let connected = Counter()
-            let live = Task { try await Self.session(f, h, sync: SyncEndToEndTests.engine(f, h), connected: connected).run() }
+            let live = Task { try await session(f, h, sync: SyncEndToEndTests.engine(f, h), connected: connected).run() }
             defer { live.cancel() }
             try await waitUntil(seconds: 20) { connected.count == 1 }
+            try await body(f, h, connected)
+        }
+    }
+
+    @Test func deployAndUndeployAreAppliedAndAcknowledged() async throws {
+        try await Self.withConnectedSession { f, h, connected in
             // When the platform redeploys and then undeploys an artifact
             let id = try #require(await SyncEndToEndTests.deployedIds(h.platform).first)
             let deployed = try #require(await h.simulator.perform(.deploy, on: id))
@@ -53,13 +60,7 @@ struct LiveSessionTests {
     }
 
     @Test func malformedAndUnknownFramesAreIgnoredAndTheConnectionKept() async throws {
-        let f = try await StoreFixture.make()
-        defer { f.remove() }
-        try await SimulatorHarness.with(deployments: 30) { h in
-            let connected = Counter()
-            let live = Task { try await Self.session(f, h, sync: SyncEndToEndTests.engine(f, h), connected: connected).run() }
-            defer { live.cancel() }
-            try await waitUntil(seconds: 20) { connected.count == 1 }
+        try await Self.withConnectedSession { f, h, connected in
             await h.simulator.live.broadcast("{not json")
             await h.simulator.live.broadcast(#"{"type":"gateway.rebooted","payload":{}}"#)
             let id = try #require(await SyncEndToEndTests.deployedIds(h.platform).first)
@@ -85,13 +86,7 @@ struct LiveSessionTests {
     }
 
     @Test func droppedConnectionReconnectsAndTheSyncHealsWhatWasMissed() async throws {
-        let f = try await StoreFixture.make()
-        defer { f.remove() }
-        try await SimulatorHarness.with(deployments: 30) { h in
-            let connected = Counter()
-            let live = Task { try await Self.session(f, h, sync: SyncEndToEndTests.engine(f, h), connected: connected).run() }
-            defer { live.cancel() }
-            try await waitUntil(seconds: 20) { connected.count == 1 }
+        try await Self.withConnectedSession { f, h, connected in
             // Given the platform drops the gateway and deletes an artifact while it is away
             let id = try #require(await SyncEndToEndTests.deployedIds(h.platform).first)
             await h.simulator.live.dropAll()
