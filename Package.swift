@@ -5,7 +5,8 @@ let package = Package(
     name: "gwops",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "gwops", targets: ["Console"]),
+        .executable(name: "gwops", targets: ["gwops"]),
+        .executable(name: "gwops-bench", targets: ["gwops-bench"]),
         .library(name: "Core", targets: ["Core"]),
         .library(name: "PlatformSim", targets: ["PlatformSim"]),
     ],
@@ -57,7 +58,7 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
-        .executableTarget(
+        .target(
             name: "Console",
             dependencies: [
                 "Core",
@@ -68,6 +69,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        .executableTarget(name: "gwops", dependencies: ["Console"]),
+        .executableTarget(
+            name: "gwops-bench",
+            dependencies: [
+                "Core", "PlatformSim", "Console", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Bench"
         ),
         .target(
             name: "TestSupport",

@@ -204,6 +204,17 @@ public struct PlatformSimulator: Sendable {
         return try Self.json(SimWire.Deployments(deployments: listing), fault: fault)
     }
 
+    /// The batch endpoint's tar.gz: a directory per deployment holding its YAML.
+    public static func archive(_ contents: [(SimArtifact, SimDeployment)]) throws -> [UInt8] {
+        var tar = TarWriter()
+        for (artifact, deployment) in contents {
+            tar.addDirectory(deployment.deploymentId + "/")
+            let name = "\(deployment.deploymentId)/\(artifact.kind.archivePrefix)-\(artifact.id).yaml"
+            tar.addFile(name, content: Array(ContentGenerator.yaml(for: artifact).utf8))
+        }
+        return try TarWriter.gzip(tar.finish())
+    }
+
     private func fetchBatch(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try authorize(request)
         guard request.headers[.accept] == "application/x-tar+gzip" else {
@@ -215,13 +226,7 @@ public struct PlatformSimulator: Sendable {
         guard let ids = body.deploymentIds, !ids.isEmpty else {
             throw SimError(status: .badRequest, message: "Bad Request", description: "deploymentIds must not be empty")
         }
-        var tar = TarWriter()
-        for (artifact, deployment) in await platform.contents(deploymentIds: ids) {
-            tar.addDirectory(deployment.deploymentId + "/")
-            let name = "\(deployment.deploymentId)/\(artifact.kind.archivePrefix)-\(artifact.id).yaml"
-            tar.addFile(name, content: Array(ContentGenerator.yaml(for: artifact).utf8))
-        }
-        var bytes = try TarWriter.gzip(tar.finish())
+        var bytes = try Self.archive(await platform.contents(deploymentIds: ids))
         if fault?.corruptArchive == true, bytes.count > 20 {
             for i in 10..<min(bytes.count, 40) { bytes[i] ^= 0x5A }
         }

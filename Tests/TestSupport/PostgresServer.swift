@@ -1,16 +1,19 @@
 import Foundation
 import Synchronization
 
-/// A throwaway PostgreSQL 15 cluster for tests: `initdb` into a short temporary directory, then
-/// `postgres` as a direct child (never `pg_ctl`: its daemon keeps a descriptor that makes waiting
-/// hang) on a free loopback port, as the `postgres` user when running as root. One per test
-/// process, started on first use and stopped when the process exits.
+/// A throwaway PostgreSQL 15 cluster for tests and benchmarks: `initdb` into a short temporary
+/// directory, then `postgres` as a direct child (never `pg_ctl`: its daemon keeps a descriptor
+/// that makes waiting hang) on a free loopback port, as the `postgres` user when running as root.
+/// `start()` gives the process-wide shared cluster; `launch()` a dedicated one that can be
+/// stopped and restarted. Every cluster is stopped and removed when the process exits.
 public final class PostgresServer: Sendable {
     public static let binDirectory = ProcessInfo.processInfo.environment["GWOPS_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
 
     public let port: Int
     public let directory: String
-    let pid: pid_t
+    /// fsync and synchronous commit on (benchmarks); off for tests, which only need semantics.
+    let durable: Bool
+    private let running = Mutex<pid_t?>(nil)
 
     /// Whether PostgreSQL binaries are installed (tests on it fail, not skip, in CI).
     public static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: binDirectory + "/postgres") }
@@ -21,41 +24,77 @@ public final class PostgresServer: Sendable {
     public static func start() throws -> PostgresServer {
         try shared.withLock { slot in
             if let existing = slot { return try existing.get() }
-            let result = Result { try PostgresServer(launching: ()) }
+            let result = Result { try PostgresServer.launch() }
             slot = result
-            if case .success(let server) = result { stopAtExit(server.pid, directory: server.directory) }
             return try result.get()
         }
     }
 
-    private init(launching: Void) throws {
+    /// A cluster of its own (to restart it, or to measure with durable commits).
+    public static func launch(durable: Bool = false) throws -> PostgresServer {
         let dir = "/tmp/gwpg-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let asRoot = getuid() == 0
-        var prefix: [String] = []
-        if asRoot {
-            guard let pw = getpwnam("postgres") else { throw HarnessError.process("running as root but there is no postgres user") }
-            chown(dir, pw.pointee.pw_uid, pw.pointee.pw_gid)
-            prefix = ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
-        }
-        let env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+        let server = PostgresServer(port: try freePort(), directory: dir, durable: durable)
+        Self.cleanupAtExit(dir)
         let initdb = try ChildProcess.run(
-            prefix + [Self.binDirectory + "/initdb", "-D", dir + "/data", "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                      "--locale=C.UTF-8", "--no-sync", "--no-instructions"],
+            server.asPostgresUser([Self.binDirectory + "/initdb", "-D", dir + "/data", "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                                   "--locale=C.UTF-8", "--no-sync", "--no-instructions"]),
             environment: env, stdout: "/dev/null", stderr: dir + "-initdb.log")
         guard initdb == 0 else {
             let log = (try? String(contentsOfFile: dir + "-initdb.log", encoding: .utf8)) ?? ""
             throw HarnessError.process("initdb failed (\(initdb)): \(log.suffix(500))")
         }
-        let port = try Self.freePort()
-        pid = try ChildProcess.spawn(
-            prefix + [Self.binDirectory + "/postgres", "-D", dir + "/data", "-k", dir, "-p", String(port),
-                      "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-                      "-c", "max_connections=200"],
-            environment: env, stdout: "/dev/null", stderr: dir + "-postgres.log")
+        try server.run()
+        return server
+    }
+
+    private init(port: Int, directory: String, durable: Bool) {
         self.port = port
-        directory = dir
-        try Self.waitForConnections(port: port, pid: pid, log: dir + "-postgres.log")
+        self.directory = directory
+        self.durable = durable
+        if getuid() == 0, let pw = getpwnam("postgres") {
+            chown(directory, pw.pointee.pw_uid, pw.pointee.pw_gid)
+        }
+    }
+
+    private static let env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+
+    private func asPostgresUser(_ argv: [String]) -> [String] {
+        getuid() == 0 ? ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"] + argv : argv
+    }
+
+    /// Starts `postgres` on this cluster's port and waits until it accepts connections.
+    private func run() throws {
+        if getuid() == 0, getpwnam("postgres") == nil {
+            throw HarnessError.process("running as root but there is no postgres user")
+        }
+        let durability = durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off"]
+        let pid = try ChildProcess.spawn(
+            asPostgresUser([Self.binDirectory + "/postgres", "-D", directory + "/data", "-k", directory, "-p", String(port),
+                            "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"] + durability),
+            environment: Self.env, stdout: "/dev/null", stderr: directory + "-postgres.log")
+        running.withLock { $0 = pid }
+        Self.stopAtExit(pid)
+        try Self.waitForConnections(port: port, pid: pid, log: directory + "-postgres.log")
+    }
+
+    /// Stops the server (fast shutdown: open connections are cut) and waits for it to exit.
+    public func stop() {
+        guard let pid = running.withLock({ p in defer { p = nil }; return p }) else { return }
+        Self.terminate(pid)
+    }
+
+    /// Stops the server and starts it again on the same port and data.
+    public func restart() throws {
+        stop()
+        try run()
+    }
+
+    private static func terminate(_ pid: pid_t) {
+        kill(pid, SIGINT)
+        var status: Int32 = 0
+        for _ in 0..<500 where waitpid(pid, &status, WNOHANG) != pid { usleep(10_000) }
+        atExit.withLock { $0.pids.remove(pid) }
     }
 
     /// A loopback port nothing listens on right now.
@@ -102,18 +141,27 @@ public final class PostgresServer: Sendable {
     /// `postgres://postgres@127.0.0.1:PORT/DB`
     public func url(database: String) -> String { "postgres://postgres@127.0.0.1:\(port)/\(database)" }
 
-    private static let atExitTarget = Mutex<(pid_t, String)?>(nil)
+    private static let atExit = Mutex<(pids: Set<pid_t>, directories: [String], installed: Bool)>(([], [], false))
 
-    private static func stopAtExit(_ pid: pid_t, directory: String) {
-        atExitTarget.withLock { $0 = (pid, directory) }
+    private static func stopAtExit(_ pid: pid_t) {
+        atExit.withLock { $0.pids.insert(pid) }
+    }
+
+    private static func cleanupAtExit(_ directory: String) {
+        let install = atExit.withLock { state in
+            state.directories.append(directory)
+            defer { state.installed = true }
+            return !state.installed
+        }
+        guard install else { return }
         atexit {
-            guard let (pid, dir) = PostgresServer.atExitTarget.withLock({ $0 }) else { return }
-            kill(pid, SIGINT)
-            var status: Int32 = 0
-            for _ in 0..<200 where waitpid(pid, &status, WNOHANG) != pid { usleep(10_000) }
-            try? FileManager.default.removeItem(atPath: dir)
-            try? FileManager.default.removeItem(atPath: dir + "-initdb.log")
-            try? FileManager.default.removeItem(atPath: dir + "-postgres.log")
+            let (pids, dirs, _) = PostgresServer.atExit.withLock { $0 }
+            for pid in pids { PostgresServer.terminate(pid) }
+            for dir in dirs {
+                try? FileManager.default.removeItem(atPath: dir)
+                try? FileManager.default.removeItem(atPath: dir + "-initdb.log")
+                try? FileManager.default.removeItem(atPath: dir + "-postgres.log")
+            }
         }
     }
 }

@@ -51,7 +51,7 @@ public struct StoreFixture: Sendable {
         directory.remove()
     }
 
-    static func createDatabase(_ name: String, port: Int) async throws {
+    public static func createDatabase(_ name: String, port: Int) async throws {
         let config = PostgresConnection.Configuration(
             host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "postgres", tls: .disable)
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })

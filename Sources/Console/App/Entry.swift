@@ -4,9 +4,8 @@ import Foundation
 
 /// The `gwops` entry point: maps failures to exit codes (0 ok, 1 failure, 2 usage or
 /// configuration error) and prints them as one sentence on stderr.
-@main
-enum Entry {
-    static func main() async {
+public enum Entry {
+    public static func main() async {
         do {
             var command = try Gwops.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -7,6 +7,6 @@ struct Gwops: AsyncParsableCommand {
         abstract: "Sync a gateway with its platform, watch the fleet, decide on orphans.",
         subcommands: [
             ConsoleCommand.self, DemoCommand.self, SyncCommand.self, StatusCommand.self, OrphansCommand.self,
-            ControllerCommand.self, PlatformSimCommand.self, BenchConsoleCommand.self,
+            ControllerCommand.self, PlatformSimCommand.self,
         ])
 }

@@ -17,16 +17,36 @@ public struct EventSubscription: AsyncSequence, Sendable {
     let after: Int64
     let batchSize: Int
     let fallbackPoll: Duration
+    let commitWakeups: Bool
 
-    public init(log: any EventLog, after cursor: Int64, batchSize: Int = 1000, fallbackPoll: Duration = .seconds(1)) {
+    /// - Parameter commitWakeups: false polls every `fallbackPoll` only, as the reference design
+    ///   does (kept for benchmarks).
+    public init(
+        log: any EventLog, after cursor: Int64, batchSize: Int = 1000, fallbackPoll: Duration = .seconds(1),
+        commitWakeups: Bool = true
+    ) {
         self.log = log
         self.after = cursor
         self.batchSize = batchSize
         self.fallbackPoll = fallbackPoll
+        self.commitWakeups = commitWakeups
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(log: log, cursor: after, batchSize: batchSize, signals: log.changeSignals(fallbackPoll: fallbackPoll))
+        let signals = commitWakeups ? log.changeSignals(fallbackPoll: fallbackPoll) : Self.timer(every: fallbackPoll)
+        return Iterator(log: log, cursor: after, batchSize: batchSize, signals: signals)
+    }
+
+    static func timer(every interval: Duration) -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let ticks = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                continuation.yield()
+            }
+        }
+        continuation.onTermination = { _ in ticks.cancel() }
+        return stream
     }
 
     public struct Iterator: AsyncIteratorProtocol {

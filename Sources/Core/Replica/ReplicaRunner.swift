@@ -8,6 +8,8 @@ public struct ReplicaOptions: Sendable {
     public var sampleHistory: Double = 15 * 60
     public var batchSize = 1000
     public var fallbackPoll: Duration = .seconds(1)
+    /// False: no commit wakeups, poll every `fallbackPoll` only (the reference design, for benchmarks).
+    public var commitWakeups = true
     /// Artificial time per applied event (the demo's deliberately slow replica).
     public var applyDelay: Duration?
 
@@ -80,7 +82,8 @@ public actor ReplicaRunner {
     private func applyLoop() async throws {
         while !Task.isCancelled {
             let subscription = EventSubscription(
-                log: store, after: appliedSeq, batchSize: options.batchSize, fallbackPoll: options.fallbackPoll)
+                log: store, after: appliedSeq, batchSize: options.batchSize, fallbackPoll: options.fallbackPoll,
+                commitWakeups: options.commitWakeups)
             deliveries: for try await delivery in subscription {
                 switch delivery {
                 case .events(let events):

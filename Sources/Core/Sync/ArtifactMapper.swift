@@ -1,12 +1,12 @@
 /// Turns fetched archive files into artifacts for the planned deployments.
-enum ArtifactMapper {
-    struct Result {
-        var artifacts: [Artifact] = []
+public enum ArtifactMapper {
+    public struct Result: Sendable {
+        public var artifacts: [Artifact] = []
         /// Deployments the archive did not contain (or contained unusably), with the reason.
-        var missing: [(deploymentId: String, reason: String)] = []
+        public var missing: [(deploymentId: String, reason: String)] = []
     }
 
-    static func map(_ planned: [PlannedFetch], files: [String: [ArchiveFile]]) -> Result {
+    public static func map(_ planned: [PlannedFetch], files: [String: [ArchiveFile]]) -> Result {
         var result = Result()
         for fetch in planned {
             let d = fetch.deployment

@@ -4,7 +4,9 @@ internal import PostgresNIO
 extension PostgresStore {
     /// Publishes inside the caller's transaction: the gateway row's lock (`FOR UPDATE`) makes
     /// publishers take turns, so seqs follow commit order with no gaps; `NOTIFY` is delivered at
-    /// commit. See `SQLiteStore.publish` for `describesChanges`.
+    /// commit. One statement inserts the whole batch: under the lock no other publisher can add
+    /// an event id, so the duplicates are known before seqs are handed out. See
+    /// `SQLiteStore.publish` for `describesChanges`.
     static func publish(
         _ events: [NewEvent], gatewayId: String, on conn: PostgresConnection, logger: Logger, describesChanges: Bool = false
     ) async throws -> [Int64?] {
@@ -13,45 +15,43 @@ extension PostgresStore {
         for try await h in try await conn.query(
             "SELECT head_seq FROM gateway_states WHERE gateway_id = \(gatewayId) FOR UPDATE", logger: logger
         ).decode(Int64.self) { head = h }
+        var taken = Set<String>()
+        for try await id in try await conn.query(
+            "SELECT event_id FROM events WHERE gateway_id = \(gatewayId) AND event_id = ANY(\(events.map(\.eventId)))", logger: logger
+        ).decode(String.self) { taken.insert(id) }
+        var rows: [NewEvent] = []
         var seqs: [Int64?] = []
-        for event in events {
-            var inserted = try await insert(event, eventId: event.eventId, seq: head + 1, gatewayId: gatewayId, conn, logger)
-            if !inserted, describesChanges {
-                inserted = try await insert(
-                    event, eventId: "\(event.eventId):\(UUID().uuidString.lowercased())", seq: head + 1, gatewayId: gatewayId, conn, logger)
+        for var event in events {
+            if !taken.insert(event.eventId).inserted {
+                guard describesChanges else {
+                    seqs.append(nil)
+                    continue
+                }
+                event.eventId = "\(event.eventId):\(UUID().uuidString.lowercased())"
             }
-            if inserted {
-                head += 1
-                seqs.append(head)
-            } else {
-                seqs.append(nil)
-            }
+            head += 1
+            seqs.append(head)
+            rows.append(event)
         }
-        if seqs.contains(where: { $0 != nil }) {
-            let version = UUID().uuidString.lowercased()
-            try await conn.query(
-                """
-                UPDATE gateway_states SET head_seq = \(head), version_id = \(version), updated_at = clock_timestamp()
-                WHERE gateway_id = \(gatewayId)
-                """, logger: logger)
-            try await conn.query("SELECT pg_notify(\(channel), \(gatewayId))", logger: logger)
-        }
-        return seqs
-    }
-
-    private static func insert(
-        _ e: NewEvent, eventId: String, seq: Int64, gatewayId: String, _ conn: PostgresConnection, _ logger: Logger
-    ) async throws -> Bool {
-        let rows = try await conn.query(
+        guard !rows.isEmpty else { return seqs }
+        let first = head - Int64(rows.count) + 1
+        try await conn.query(
             """
             INSERT INTO events(gateway_id, seq, event_id, entity_type, action, entity_id, event_data, originated_at, processed_at)
-            VALUES (\(gatewayId), \(seq), \(eventId), \(e.entityType), \(e.action.rawValue), \(e.entityId), \(e.eventData),
-                    timestamptz 'epoch' + \(e.originatedAt.microseconds)::bigint * interval '1 microsecond', clock_timestamp())
-            ON CONFLICT (gateway_id, event_id) DO NOTHING RETURNING seq
+            SELECT \(gatewayId), \(first) + e.ord - 1, e.event_id, e.entity_type, e.action, e.entity_id, e.event_data,
+                   timestamptz 'epoch' + e.originated * interval '1 microsecond', clock_timestamp()
+            FROM unnest(\(rows.map(\.eventId))::text[], \(rows.map(\.entityType))::text[], \(rows.map(\.action.rawValue))::text[],
+                        \(rows.map(\.entityId))::text[], \(rows.map(\.eventData))::text[], \(rows.map(\.originatedAt.microseconds))::bigint[])
+                 WITH ORDINALITY AS e(event_id, entity_type, action, entity_id, event_data, originated, ord)
             """, logger: logger)
-        var inserted = false
-        for try await _ in rows.decode(Int64.self) { inserted = true }
-        return inserted
+        let version = UUID().uuidString.lowercased()
+        try await conn.query(
+            """
+            UPDATE gateway_states SET head_seq = \(head), version_id = \(version), updated_at = clock_timestamp()
+            WHERE gateway_id = \(gatewayId)
+            """, logger: logger)
+        try await conn.query("SELECT pg_notify(\(channel), \(gatewayId))", logger: logger)
+        return seqs
     }
 
     static let eventColumns = """
