@@ -74,7 +74,8 @@ struct HubLatencyCommand: AsyncParsableCommand {
 struct HubThroughputCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "hub-throughput", abstract: "Highest publish rate three replicas keep up with.")
     @OptionGroup var options: SuiteOptions
-    func run() async throws { try await HubThroughputSuite().runAndPrint(options) }
+    @Option(name: .long, parsing: .upToNextOption, help: "Measure only these rates (events/s).") var rates: [Int] = []
+    func run() async throws { try await HubThroughputSuite(rates: rates.isEmpty ? nil : rates).runAndPrint(options) }
 }
 
 struct ConsoleCommand: AsyncParsableCommand {

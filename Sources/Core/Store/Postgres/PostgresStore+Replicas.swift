@@ -37,7 +37,8 @@ extension PostgresStore: ReplicaRegistry {
     }
 
     public func heartbeat(id: String, appliedSeq: Int64, appliedAt: Timestamp?, state: ReplicaState, resyncs: Int) async throws {
-        try await transaction("replica heartbeat") { conn in
+        // One statement, so no transaction around it: a round trip per applied batch matters.
+        try await reading("replica heartbeat") { conn in
             let at = appliedAt?.microseconds
             try await conn.query(
                 """
