@@ -62,7 +62,8 @@ struct AllCommand: AsyncParsableCommand {
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sync", abstract: "Startup sync and 5% resync vs. storage floor and reference.")
     @OptionGroup var options: SuiteOptions
-    func run() async throws { try await SyncSuite().runAndPrint(options) }
+    @Option(name: .long, parsing: .upToNextOption, help: "Measure only these deployment counts.") var sizes: [Int] = []
+    func run() async throws { try await SyncSuite(sizes: sizes.isEmpty ? nil : sizes).runAndPrint(options) }
 }
 
 struct HubLatencyCommand: AsyncParsableCommand {

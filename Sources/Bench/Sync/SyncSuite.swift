@@ -9,6 +9,8 @@ import TestSupport
 /// reference run as child processes (their own peak RSS); the simulator runs in this one.
 struct SyncSuite: Suite {
     static let key = "sync"
+    /// Only these deployment counts instead of 1,000 / 10,000 / 100,000.
+    var sizes: [Int]?
 
     enum Contender: String, CaseIterable {
         case gwops, reference, floor
@@ -23,7 +25,7 @@ struct SyncSuite: Suite {
     }
 
     func run(_ options: SuiteOptions) async throws -> SuiteReport {
-        let sizes = options.quick ? [1000] : [1000, 10_000, 100_000]
+        let sizes = self.sizes ?? (options.quick ? [1000] : [1000, 10_000, 100_000])
         var json: [String: Figure] = [:]
         var lines = [
             "| N | phase | gwops rows/s | floor rows/s | reference rows/s | gwops/floor | gwops÷reference | gwops peak RSS |",

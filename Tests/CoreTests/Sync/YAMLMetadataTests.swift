@@ -28,3 +28,33 @@ struct YAMLMetadataTests {
         #expect(YAMLMetadata(yaml: "").handle == nil)
     }
 }
+
+extension YAMLMetadataTests {
+    @Test func windowsLineEndingsAndTabsAreRead() {
+        let meta = YAMLMetadata(yaml: "kind: RestApi\r\nmetadata:\r\n  name:\torders-api\t\r\nspec:\r\n  version: \"v2\" # pinned\r\n")
+        #expect(meta.handle == "orders-api")
+        #expect(meta.version == "v2")
+        #expect(meta.kind == "RestApi")
+    }
+
+    @Test func firstOccurrenceWinsAndCommentsAndOtherSectionsAreSkipped() {
+        let yaml = """
+            # metadata:
+            #   name: commented-out
+            status:
+              name: not-metadata
+            metadata:
+              name: first
+              name: second
+            spec:
+              displayName: ''
+              displayName: "x" # the first non-empty one
+              title: a#b
+              version: é-1
+            """
+        let meta = YAMLMetadata(yaml: yaml)
+        #expect(meta.handle == "first")
+        #expect(meta.displayName == "x")
+        #expect(meta.version == "é-1")
+    }
+}

@@ -27,7 +27,7 @@ extension SQLiteStore: ArtifactStore {
     }
 
     static func fetchSummary(_ db: Database, uuid: String) throws -> ArtifactSummary? {
-        try Row.fetchOne(db, sql: "SELECT \(summaryColumns) FROM artifacts WHERE uuid = ?", arguments: [uuid]).map(summary)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(summaryColumns) FROM artifacts WHERE uuid = ?"), arguments: [uuid]).map(summary)
     }
 
     public func artifactSummaries() async throws -> [ArtifactSummary] {
@@ -68,7 +68,7 @@ extension SQLiteStore: ArtifactStore {
     static func guardedUpsert(_ a: Artifact, _ db: Database) throws -> WriteOutcome {
         if let problem = ArtifactValidation.problem(a) { return .rejected(problem) }
         let existing = try Row.fetchOne(
-            db, sql: "SELECT deployed_at, origin FROM artifacts WHERE uuid = ?", arguments: [a.uuid])
+            db.cachedStatement(sql: "SELECT deployed_at, origin FROM artifacts WHERE uuid = ?"), arguments: [a.uuid])
         let values: StatementArguments = [
             a.handle, a.displayName, a.version, a.kind.rawValue, a.desiredState.rawValue, a.deploymentId,
             a.deployedAt?.microseconds, a.origin.rawValue, a.content, a.contentSHA256, a.uuid,
@@ -105,13 +105,14 @@ extension SQLiteStore: ArtifactStore {
             var outcomes: [WriteOutcome] = []
             var events: [NewEvent] = []
             for change in changes {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE artifacts SET desired_state = ?, deployment_id = ?, deployed_at = ?, updated_at = \(Self.nowSQL)
                         WHERE uuid = ? AND origin = 'control_plane'
                           AND (deployed_at IS NULL OR deployed_at < ?
                                OR (deployed_at = ? AND deployment_id = ? AND desired_state <> ?))
-                        """,
+                        """
+                ).execute(
                     arguments: [
                         change.state.rawValue, change.deploymentId, change.deployedAt.microseconds, change.uuid,
                         change.deployedAt.microseconds, change.deployedAt.microseconds, change.deploymentId,

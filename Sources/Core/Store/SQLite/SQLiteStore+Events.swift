@@ -12,7 +12,7 @@ extension SQLiteStore {
     static func publish(_ events: [NewEvent], gatewayId: String, in db: Database, describesChanges: Bool = false) throws -> [Int64?] {
         guard !events.isEmpty else { return [] }
         var head = try Int64.fetchOne(
-            db, sql: "SELECT head_seq FROM gateway_states WHERE gateway_id = ?", arguments: [gatewayId]) ?? 0
+            db.cachedStatement(sql: "SELECT head_seq FROM gateway_states WHERE gateway_id = ?"), arguments: [gatewayId]) ?? 0
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO events(gateway_id, seq, event_id, entity_type, action, entity_id, event_data,
