@@ -19,6 +19,7 @@ struct SuiteOptions: ParsableArguments {
     @Flag(name: .long, help: "Small sizes and short runs (a CI smoke run, under two minutes).") var quick = false
     @Flag(name: .long, help: "Print one JSON object with every figure.") var json = false
     @Option(name: .long, help: "Repetitions per contender (default 3, 1 with --quick).") var reps: Int?
+    @Option(name: .long, help: "Also write the JSON report to this file.") var jsonOut: String?
 
     var repetitions: Int { max(1, reps ?? (quick ? 1 : 3)) }
 }

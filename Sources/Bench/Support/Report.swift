@@ -48,12 +48,14 @@ extension Figure: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral, Expres
 /// Prints the suites' reports: JSON (one object) or text, with the run's context.
 enum Report {
     static func print(_ reports: [(String, SuiteReport)], options: SuiteOptions) throws {
+        var top: [String: Figure] = ["meta": context]
+        for (key, report) in reports { top[key] = report.json }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let json = try encoder.encode(Figure.object(top))
+        if let path = options.jsonOut { try json.write(to: URL(fileURLWithPath: path)) }
         if options.json {
-            var top: [String: Figure] = ["meta": context]
-            for (key, report) in reports { top[key] = report.json }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            Swift.print(String(decoding: try encoder.encode(Figure.object(top)), as: UTF8.self))
+            Swift.print(String(decoding: json, as: UTF8.self))
         } else {
             for (key, report) in reports {
                 Swift.print("\n## \(key)")

@@ -63,3 +63,12 @@ public enum ArtifactEvents {
         try? JSONDecoder().decode(ArtifactSummary.self, from: Data(event.eventData.utf8))
     }
 }
+
+extension NewEvent {
+    /// The same event with another action.
+    func with(action: EventAction) -> NewEvent {
+        var copy = self
+        copy.action = action
+        return copy
+    }
+}

@@ -48,13 +48,15 @@ extension PostgresStore: ArtifactStore {
     }
 
     public func upsertArtifacts(_ artifacts: [Artifact]) async throws -> [WriteOutcome] {
-        try await transaction("apply artifact batch") { conn in
+        // Built before the transaction, which holds row locks.
+        let candidates = artifacts.map { ArtifactEvents.change($0.summary, action: .create) }
+        return try await transaction("apply artifact batch") { conn in
             var outcomes: [WriteOutcome] = []
             var events: [NewEvent] = []
-            for a in artifacts {
+            for (a, candidate) in zip(artifacts, candidates) {
                 let outcome = try await Self.guardedUpsert(a, conn, logger)
                 outcomes.append(outcome)
-                if outcome.affected { events.append(ArtifactEvents.change(a.summary, action: outcome == .inserted ? .create : .update)) }
+                if outcome.affected { events.append(candidate.with(action: outcome == .inserted ? .create : .update)) }
             }
             _ = try await Self.publish(events, gatewayId: gatewayId, on: conn, logger: logger, describesChanges: true)
             return outcomes
@@ -80,7 +82,9 @@ extension PostgresStore: ArtifactStore {
             WHERE artifacts.origin = 'control_plane' AND (artifacts.deployed_at IS NULL OR artifacts.deployed_at < EXCLUDED.deployed_at)
             RETURNING (xmax = 0)
             """, logger: logger)
-        for try await inserted in rows.decode(Bool.self) { return inserted ? .inserted : .updated }
+        var written: Bool?
+        for try await inserted in rows.decode(Bool.self) { written = inserted }
+        if let written { return written ? .inserted : .updated }
         if let current = try await fetchSummary(conn, uuid: a.uuid, logger), current.origin != .controlPlane {
             return .rejected("artifact \(a.uuid) is managed through the gateway API, not the control plane")
         }

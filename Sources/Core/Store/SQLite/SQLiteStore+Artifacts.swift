@@ -49,15 +49,15 @@ extension SQLiteStore: ArtifactStore {
 
     public func upsertArtifacts(_ artifacts: [Artifact]) async throws -> [WriteOutcome] {
         let gatewayId = self.gatewayId
+        // Built before taking the write lock, which is held for the writes alone.
+        let candidates = artifacts.map { ArtifactEvents.change($0.summary, action: .create) }
         return try await writeTransaction("apply artifact batch") { db in
             var outcomes: [WriteOutcome] = []
             var events: [NewEvent] = []
-            for artifact in artifacts {
+            for (artifact, candidate) in zip(artifacts, candidates) {
                 let outcome = try Self.guardedUpsert(artifact, db)
                 outcomes.append(outcome)
-                if outcome.affected {
-                    events.append(ArtifactEvents.change(artifact.summary, action: outcome == .inserted ? .create : .update))
-                }
+                if outcome.affected { events.append(candidate.with(action: outcome == .inserted ? .create : .update)) }
             }
             _ = try Self.publish(events, gatewayId: gatewayId, in: db, describesChanges: true)
             return outcomes

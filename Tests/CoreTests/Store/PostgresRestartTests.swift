@@ -1,0 +1,127 @@
+import Foundation
+import PlatformSim
+import Synchronization
+import Testing
+import TestSupport
+@testable import Core
+
+/// The PostgreSQL server restarts under a running sync and under a running replica (a failover,
+/// an upgrade): nothing is half-applied, the store reconnects by itself, and work resumes.
+///
+/// Disabled: an open defect of #4. With PostgresNIO 1.33.2 an operation in flight on a pooled
+/// connection when the server restarts can wait forever (seen in `withTransaction` and in plain
+/// queries; closing the connection from a watchdog did not release it), so an interrupted sync
+/// never returns and a replica can stop applying. Both tests pass when the restart misses
+/// in-flight work and hang when it hits it.
+@Suite(.serialized, .disabled("open defect: operations in flight during a PostgreSQL restart can hang (see above)"))
+struct PostgresRestartTests {
+    static let gatewayId = "gw-restart"
+
+    static func freshStore(on server: PostgresServer) async throws -> (PostgresStore, String) {
+        let name = "restart_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
+        try await StoreFixture.createDatabase(name, port: server.port)
+        let url = server.url(database: name)
+        return (try await PostgresStore.connect(url: url, gatewayId: gatewayId, password: nil), url)
+    }
+
+    /// Retries `body` until it succeeds (the server is coming back), for up to `seconds`.
+    static func eventually<T>(_ seconds: Double = 30, _ body: () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while true {
+            do {
+                return try await body()
+            } catch {
+                if ContinuousClock.now > deadline { throw error }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    @Test func syncInterruptedByARestartLeavesNoHalfBatchAndTheNextSyncConverges() async throws {
+        let server = try PostgresServer.launch()
+        defer { server.stop() }
+        let (store, _) = try await Self.freshStore(on: server)
+        defer { store.close() }
+        try await SimulatorHarness.with(deployments: 3000) { h in
+            var options = SyncOptions()
+            options.retryBaseDelay = .milliseconds(10)
+            let engine = SyncEngine(store: store, platform: h.client(), options: options)
+            let actor = Actor(user: "alice", clientAddress: nil)
+
+            // Given a first sync that has applied some batches
+            let run = Task { try await engine.run(trigger: .startup, requestedBy: actor) }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try await store.position().headSeq == 0 {
+                guard ContinuousClock.now < deadline else { Issue.record("the sync applied nothing in 60 s"); return }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+
+            // When the server restarts under it
+            try server.restart()
+            let interrupted = await run.result
+
+            // Then every stored artifact has its event and no event lacks its artifact
+            let head = try await Self.eventually { try await store.position().headSeq }
+            let total = try await store.artifactCounts().total
+            #expect(Int64(total) == head)
+            let events = try await store.events(after: 0, limit: 100_000)
+            #expect(events.map(\.seq) == Array(1...head))
+
+            // And the next sync (at once: the interrupted run released its lease or it is
+            // reclaimed) brings the store to the platform's state
+            let second = try await Self.eventually(60) { try await engine.run(trigger: .startup, requestedBy: actor) }
+            #expect(second.outcome == .succeeded)
+            let deployed = Set(await h.platform.all().filter { $0.deployment?.state == .deployed }.map(\.id))
+            let stored = Set(try await store.artifactSummaries().filter { $0.desiredState == .deployed }.map(\.uuid))
+            #expect(stored == deployed)
+            if case .success(let record) = interrupted {
+                // The restart came too late to interrupt: still a valid outcome, but say so.
+                Issue.record("the restart did not interrupt the first sync (outcome \(record.outcome))")
+            }
+        }
+    }
+
+    @Test func replicaKeepsApplyingAcrossARestartWithNoGapOrDuplicate() async throws {
+        let server = try PostgresServer.launch()
+        defer { server.stop() }
+        let (publisher, url) = try await Self.freshStore(on: server)
+        defer { publisher.close() }
+        let replicaStore = try await PostgresStore.connect(url: url, gatewayId: Self.gatewayId, password: nil)
+        defer { replicaStore.close() }
+        let applied = Mutex<[Int64]>([])
+        var options = ReplicaOptions()
+        options.heartbeatInterval = .milliseconds(200)
+        let runner = ReplicaRunner(store: replicaStore, replicaId: "r1", options: options) { event in
+            applied.withLock { $0.append(event.seq) }
+        }
+        let running = Task { try await runner.run() }
+        defer { running.cancel() }
+
+        func publish(_ range: Range<Int>) async throws {
+            for i in range {
+                let event = ArtifactEvents.change(Fixtures.summary("a\(i)", deploymentId: "d\(i)"), action: .create)
+                _ = try await Self.eventually { try await publisher.publish([event]) }
+            }
+        }
+        func waitForApplied(_ count: Int) async throws {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while applied.withLock({ $0.count }) < count {
+                guard ContinuousClock.now < deadline else { return }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+
+        // Given a replica that applied 50 events
+        try await publish(0..<50)
+        try await waitForApplied(50)
+
+        // When the server restarts and 50 more events are published after it is back
+        try server.restart()
+        try await publish(50..<100)
+        try await waitForApplied(100)
+
+        // Then the replica is still running and applied each event once, in order
+        #expect(applied.withLock { $0 } == Array(1...100))
+        #expect(await runner.appliedSeq == 100)
+    }
+}
