@@ -59,7 +59,9 @@ enum Report {
         } else {
             for (key, report) in reports {
                 Swift.print("\n## \(key)")
-                report.lines.forEach { Swift.print($0) }
+                // The table, a blank line, then its note (Markdown ends a table at a blank line).
+                report.lines.dropLast().forEach { Swift.print($0) }
+                Swift.print("\n" + (report.lines.last ?? ""))
             }
         }
     }
