@@ -20,11 +20,11 @@ extension PostgresStore: ArtifactStore {
     }
 
     static func fetchSummaries(_ conn: PostgresConnection, _ logger: Logger) async throws -> [ArtifactSummary] {
-        try await decodeSummaries(try await conn.query("SELECT \(unescaped: summaryColumns) FROM artifacts ORDER BY uuid", logger: logger))
+        try await decodeSummaries(try await conn.checkedQuery("SELECT \(unescaped: summaryColumns) FROM artifacts ORDER BY uuid", logger: logger))
     }
 
     static func fetchSummary(_ conn: PostgresConnection, uuid: String, lock: Bool = false, _ logger: Logger) async throws -> ArtifactSummary? {
-        try await decodeSummaries(try await conn.query(
+        try await decodeSummaries(try await conn.checkedQuery(
             "SELECT \(unescaped: summaryColumns) FROM artifacts WHERE uuid = \(uuid) \(unescaped: lock ? "FOR UPDATE" : "")",
             logger: logger)).first
     }
@@ -36,7 +36,7 @@ extension PostgresStore: ArtifactStore {
     public func artifact(uuid: String) async throws -> Artifact? {
         try await reading("read artifact") { conn in
             guard let s = try await Self.fetchSummary(conn, uuid: uuid, logger) else { return nil }
-            for try await (name, version, content, sha) in try await conn.query(
+            for try await (name, version, content, sha) in try await conn.checkedQuery(
                 "SELECT display_name, version, content, content_sha256 FROM artifacts WHERE uuid = \(uuid)", logger: logger
             ).decode((String, String, String, String).self) {
                 return Artifact(
@@ -68,7 +68,7 @@ extension PostgresStore: ArtifactStore {
     static func guardedUpsert(_ a: Artifact, _ conn: PostgresConnection, _ logger: Logger) async throws -> WriteOutcome {
         if let problem = ArtifactValidation.problem(a) { return .rejected(problem) }
         let at = a.deployedAt?.microseconds
-        let rows = try await conn.query(
+        let rows = try await conn.checkedQuery(
             """
             INSERT INTO artifacts(uuid, handle, display_name, version, kind, desired_state, deployment_id, deployed_at, origin,
                                   content, content_sha256, updated_at)
@@ -97,7 +97,7 @@ extension PostgresStore: ArtifactStore {
             var events: [NewEvent] = []
             for c in changes {
                 let at = c.deployedAt.microseconds
-                let rows = try await conn.query(
+                let rows = try await conn.checkedQuery(
                     """
                     UPDATE artifacts SET desired_state = \(c.state.rawValue), deployment_id = \(c.deploymentId),
                         deployed_at = timestamptz 'epoch' + \(at)::bigint * interval '1 microsecond', updated_at = clock_timestamp()
@@ -121,7 +121,7 @@ extension PostgresStore: ArtifactStore {
 
     static func dependents(of uuid: String, _ conn: PostgresConnection, _ logger: Logger) async throws -> Dependents {
         var d = Dependents()
-        for try await (keys, subs) in try await conn.query(
+        for try await (keys, subs) in try await conn.checkedQuery(
             """
             SELECT (SELECT COUNT(*) FROM api_keys WHERE artifact_uuid = \(uuid)),
                    (SELECT COUNT(*) FROM subscriptions WHERE artifact_uuid = \(uuid))
@@ -140,7 +140,7 @@ extension PostgresStore: ArtifactStore {
 
     public func addAPIKey(_ key: APIKeyRecord) async throws {
         try await transaction("add API key") { conn in
-            try await conn.query(
+            try await conn.checkedQuery(
                 """
                 INSERT INTO api_keys(id, artifact_uuid, name, created_at)
                 VALUES (\(key.id), \(key.artifactUUID), \(key.name), timestamptz 'epoch' + \(key.createdAt.microseconds)::bigint * interval '1 microsecond')
@@ -151,7 +151,7 @@ extension PostgresStore: ArtifactStore {
 
     public func addSubscription(_ s: SubscriptionRecord) async throws {
         try await transaction("add subscription") { conn in
-            try await conn.query(
+            try await conn.checkedQuery(
                 """
                 INSERT INTO subscriptions(id, artifact_uuid, application_id, created_at)
                 VALUES (\(s.id), \(s.artifactUUID), \(s.applicationId), timestamptz 'epoch' + \(s.createdAt.microseconds)::bigint * interval '1 microsecond')
@@ -161,19 +161,19 @@ extension PostgresStore: ArtifactStore {
     }
 
     public func removeAPIKey(id: String) async throws {
-        try await transaction("revoke API key") { conn in try await conn.query("DELETE FROM api_keys WHERE id = \(id)", logger: logger) }
+        try await transaction("revoke API key") { conn in try await conn.checkedQuery("DELETE FROM api_keys WHERE id = \(id)", logger: logger) }
     }
 
     public func removeSubscription(id: String) async throws {
         try await transaction("delete subscription") { conn in
-            try await conn.query("DELETE FROM subscriptions WHERE id = \(id)", logger: logger)
+            try await conn.checkedQuery("DELETE FROM subscriptions WHERE id = \(id)", logger: logger)
         }
     }
 
     public func artifactCounts() async throws -> ArtifactCounts {
         try await reading("count artifacts") { conn in
             var counts = ArtifactCounts()
-            for try await (kind, state, n) in try await conn.query(
+            for try await (kind, state, n) in try await conn.checkedQuery(
                 "SELECT kind, desired_state, COUNT(*) FROM artifacts GROUP BY kind, desired_state", logger: logger
             ).decode((String, String, Int64).self) {
                 counts.total += Int(n)
@@ -187,7 +187,7 @@ extension PostgresStore: ArtifactStore {
     public func apiKeyCounts() async throws -> [String: Int] {
         try await reading("count API keys") { conn in
             var counts: [String: Int] = [:]
-            for try await (uuid, n) in try await conn.query(
+            for try await (uuid, n) in try await conn.checkedQuery(
                 "SELECT artifact_uuid, COUNT(*) FROM api_keys GROUP BY artifact_uuid", logger: logger
             ).decode((String, Int64).self) { counts[uuid] = Int(n) }
             return counts
@@ -201,9 +201,9 @@ extension PostgresStore: ArtifactStore {
         guard let current = try await fetchSummary(conn, uuid: uuid, lock: true, logger), current.rowVersion == expected else { return nil }
         let dependents = try await dependents(of: uuid, conn, logger)
         if let allowed, dependents.apiKeys > allowed.apiKeys || dependents.subscriptions > allowed.subscriptions { return nil }
-        try await conn.query("DELETE FROM subscriptions WHERE artifact_uuid = \(uuid)", logger: logger)
-        try await conn.query("DELETE FROM api_keys WHERE artifact_uuid = \(uuid)", logger: logger)
-        try await conn.query("DELETE FROM artifacts WHERE uuid = \(uuid)", logger: logger)
+        try await conn.checkedQuery("DELETE FROM subscriptions WHERE artifact_uuid = \(uuid)", logger: logger)
+        try await conn.checkedQuery("DELETE FROM api_keys WHERE artifact_uuid = \(uuid)", logger: logger)
+        try await conn.checkedQuery("DELETE FROM artifacts WHERE uuid = \(uuid)", logger: logger)
         _ = try await publish([ArtifactEvents.deletion(current)], gatewayId: gatewayId, on: conn, logger: logger, describesChanges: true)
         return dependents
     }
@@ -212,7 +212,7 @@ extension PostgresStore: ArtifactStore {
     static func conditionalRetain(uuid: String, expected: RowVersion, gatewayId: String, _ conn: PostgresConnection, _ logger: Logger) async throws -> Bool {
         guard var current = try await fetchSummary(conn, uuid: uuid, lock: true, logger), current.rowVersion == expected else { return false }
         guard current.desiredState != .undeployed else { return true }
-        try await conn.query(
+        try await conn.checkedQuery(
             "UPDATE artifacts SET desired_state = 'undeployed', updated_at = clock_timestamp() WHERE uuid = \(uuid)", logger: logger)
         current.desiredState = .undeployed
         _ = try await publish([ArtifactEvents.retention(current)], gatewayId: gatewayId, on: conn, logger: logger, describesChanges: true)

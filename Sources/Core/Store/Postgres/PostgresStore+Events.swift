@@ -16,7 +16,7 @@ extension PostgresStore {
         // bitmap scan of every event of the gateway, O(retained events) per publish.
         var head: Int64 = 0
         var taken = Set<String>()
-        for try await (h, ids) in try await conn.query(
+        for try await (h, ids) in try await conn.checkedQuery(
             """
             SELECT head_seq, ARRAY(
                 SELECT i.id FROM unnest(\(events.map(\.eventId))::text[]) AS i(id),
@@ -45,7 +45,7 @@ extension PostgresStore {
         let first = head - Int64(rows.count) + 1
         // Insert, new head and NOTIFY (delivered at commit) in one statement.
         let version = UUID().uuidString.lowercased()
-        try await conn.query(
+        try await conn.checkedQuery(
             """
             WITH inserted AS (
                 INSERT INTO events(gateway_id, seq, event_id, entity_type, action, entity_id, event_data, originated_at, processed_at)
@@ -94,7 +94,7 @@ extension PostgresStore: EventLog {
 
     public func events(after seq: Int64, limit: Int) async throws -> [HubEvent] {
         try await reading("read events") { conn in
-            try await Self.decodeEvents(try await conn.query(
+            try await Self.decodeEvents(try await conn.checkedQuery(
                 """
                 SELECT \(unescaped: Self.eventColumns) FROM events WHERE gateway_id = \(gatewayId) AND seq > \(seq)
                 ORDER BY seq LIMIT \(Int64(limit))
@@ -104,7 +104,7 @@ extension PostgresStore: EventLog {
 
     public func recentEvents(limit: Int) async throws -> [HubEvent] {
         try await reading("read recent events") { conn in
-            try await Self.decodeEvents(try await conn.query(
+            try await Self.decodeEvents(try await conn.checkedQuery(
                 "SELECT \(unescaped: Self.eventColumns) FROM events WHERE gateway_id = \(gatewayId) ORDER BY seq DESC LIMIT \(Int64(limit))",
                 logger: logger))
         }
@@ -116,7 +116,7 @@ extension PostgresStore: EventLog {
 
     static func position(gatewayId: String, _ conn: PostgresConnection, _ logger: Logger) async throws -> HubPosition {
         // One statement, one snapshot: head and floor are read together.
-        let rows = try await conn.query(
+        let rows = try await conn.checkedQuery(
             """
             SELECT g.head_seq, e.seq, \(unescaped: PG.micros("e.processed_at"))
             FROM gateway_states g
@@ -132,7 +132,7 @@ extension PostgresStore: EventLog {
 
     public func processedAt(seq: Int64) async throws -> Timestamp? {
         try await reading("read event time") { conn in
-            for try await m in try await conn.query(
+            for try await m in try await conn.checkedQuery(
                 "SELECT \(unescaped: PG.micros("processed_at")) FROM events WHERE gateway_id = \(gatewayId) AND seq = \(seq)",
                 logger: logger
             ).decode(Int64.self) { return Timestamp(microseconds: m) }
@@ -144,12 +144,12 @@ extension PostgresStore: EventLog {
     public func pruneEvents(processedBefore cutoff: Timestamp) async throws -> Int {
         try await transaction("prune events") { conn in
             var mine = false
-            for try await got in try await conn.query(
+            for try await got in try await conn.checkedQuery(
                 "SELECT pg_try_advisory_xact_lock(734602, hashtext(\(gatewayId)))", logger: logger
             ).decode(Bool.self) { mine = got }
             guard mine else { return 0 }
             var count = 0
-            for try await n in try await conn.query(
+            for try await n in try await conn.checkedQuery(
                 """
                 WITH gone AS (
                     DELETE FROM events WHERE gateway_id = \(gatewayId) AND seq < COALESCE(
@@ -166,7 +166,7 @@ extension PostgresStore: EventLog {
 
     public func viewSnapshot() async throws -> (artifacts: [ArtifactSummary], headSeq: Int64) {
         try await transaction("read view snapshot") { conn in
-            try await conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+            try await conn.checkedQuery("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
             let position = try await Self.position(gatewayId: gatewayId, conn, logger)
             let artifacts = try await Self.fetchSummaries(conn, logger)
             return (artifacts, position.headSeq)
@@ -179,7 +179,7 @@ extension PostgresStore: EventLog {
 
     public func databaseNow() async throws -> Timestamp {
         try await reading("read clock") { conn in
-            for try await m in try await conn.query("SELECT \(unescaped: PG.nowMicros)", logger: logger).decode(Int64.self) {
+            for try await m in try await conn.checkedQuery("SELECT \(unescaped: PG.nowMicros)", logger: logger).decode(Int64.self) {
                 return Timestamp(microseconds: m)
             }
             return .now

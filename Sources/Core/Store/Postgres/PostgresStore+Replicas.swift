@@ -21,7 +21,7 @@ extension PostgresStore: ReplicaRegistry {
 
     public func registerReplica(id: String, host: String, pid: Int32) async throws -> ReplicaRecord {
         try await transaction("register replica") { conn in
-            let rows = try await conn.query(
+            let rows = try await conn.checkedQuery(
                 """
                 INSERT INTO replicas(replica_id, gateway_id, host, pid, started_at, heartbeat_at, applied_seq, applied_at, status, resyncs)
                 VALUES (\(id), \(gatewayId), \(host), \(pid), clock_timestamp(), clock_timestamp(), 0, NULL, 'starting', 0)
@@ -40,7 +40,7 @@ extension PostgresStore: ReplicaRegistry {
         // One statement, so no transaction around it: a round trip per applied batch matters.
         try await reading("replica heartbeat") { conn in
             let at = appliedAt?.microseconds
-            try await conn.query(
+            try await conn.checkedQuery(
                 """
                 UPDATE replicas SET heartbeat_at = clock_timestamp(), applied_seq = \(appliedSeq),
                     applied_at = COALESCE(timestamptz 'epoch' + \(at)::bigint * interval '1 microsecond', applied_at),
@@ -52,14 +52,14 @@ extension PostgresStore: ReplicaRegistry {
 
     public func replicas() async throws -> [ReplicaRecord] {
         try await reading("list replicas") { conn in
-            try await Self.decodeReplicas(try await conn.query(
+            try await Self.decodeReplicas(try await conn.checkedQuery(
                 "SELECT \(unescaped: Self.replicaColumns) FROM replicas WHERE gateway_id = \(gatewayId) ORDER BY replica_id", logger: logger))
         }
     }
 
     public func recordLagSample(_ s: LagSample, keepAfter: Timestamp) async throws {
         try await transaction("record lag sample") { conn in
-            try await conn.query(
+            try await conn.checkedQuery(
                 """
                 INSERT INTO lag_samples(replica_id, sampled_at, head_seq, applied_seq, lag_seconds)
                 VALUES (\(s.replicaId), timestamptz 'epoch' + \(s.sampledAt.microseconds)::bigint * interval '1 microsecond',
@@ -67,7 +67,7 @@ extension PostgresStore: ReplicaRegistry {
                 ON CONFLICT (replica_id, sampled_at) DO UPDATE SET head_seq = EXCLUDED.head_seq,
                     applied_seq = EXCLUDED.applied_seq, lag_seconds = EXCLUDED.lag_seconds
                 """, logger: logger)
-            try await conn.query(
+            try await conn.checkedQuery(
                 """
                 DELETE FROM lag_samples WHERE replica_id = \(s.replicaId)
                   AND sampled_at < timestamptz 'epoch' + \(keepAfter.microseconds)::bigint * interval '1 microsecond'
@@ -78,7 +78,7 @@ extension PostgresStore: ReplicaRegistry {
     public func lagSamples(since: Timestamp) async throws -> [LagSample] {
         try await reading("read lag samples") { conn in
             var result: [LagSample] = []
-            for try await (id, at, head, applied, lag) in try await conn.query(
+            for try await (id, at, head, applied, lag) in try await conn.checkedQuery(
                 """
                 SELECT replica_id, \(unescaped: PG.micros("sampled_at")), head_seq, applied_seq, lag_seconds FROM lag_samples
                 WHERE sampled_at >= timestamptz 'epoch' + \(since.microseconds)::bigint * interval '1 microsecond'
@@ -93,8 +93,8 @@ extension PostgresStore: ReplicaRegistry {
 
     public func removeReplica(id: String) async throws {
         try await transaction("remove replica") { conn in
-            try await conn.query("DELETE FROM replicas WHERE replica_id = \(id)", logger: logger)
-            try await conn.query("DELETE FROM lag_samples WHERE replica_id = \(id)", logger: logger)
+            try await conn.checkedQuery("DELETE FROM replicas WHERE replica_id = \(id)", logger: logger)
+            try await conn.checkedQuery("DELETE FROM lag_samples WHERE replica_id = \(id)", logger: logger)
         }
     }
 }

@@ -27,7 +27,7 @@ extension PostgresStore: ReviewStore {
     }
 
     static func review(id: Int64, _ conn: PostgresConnection, _ logger: Logger, lock: Bool = false) async throws -> OrphanReview? {
-        try await decodeReviews(try await conn.query(
+        try await decodeReviews(try await conn.checkedQuery(
             "SELECT \(unescaped: reviewColumns) FROM orphan_reviews WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")",
             logger: logger)).first
     }
@@ -40,7 +40,7 @@ extension PostgresStore: ReviewStore {
             guard let current = try await Self.fetchSummary(conn, uuid: candidate.uuid, lock: true, logger),
                   current.rowVersion == candidate.rowVersion
             else { return nil }
-            let latest = try await Self.decodeReviews(try await conn.query(
+            let latest = try await Self.decodeReviews(try await conn.checkedQuery(
                 "SELECT \(unescaped: Self.reviewColumns) FROM orphan_reviews WHERE artifact_uuid = \(candidate.uuid) ORDER BY id DESC LIMIT 1",
                 logger: logger)).first
             let action = decide(latest, current.rowVersion, verdict)
@@ -50,7 +50,7 @@ extension PostgresStore: ReviewStore {
             case .keep:
                 return latest
             case .update(let id, let newVerdict, let status):
-                try await conn.query(
+                try await conn.checkedQuery(
                     """
                     UPDATE orphan_reviews SET verdict = \(newVerdict.rawValue), status = \(status.rawValue), reason = \(reason),
                         api_keys = \(Int32(counts.apiKeys)), subscriptions = \(Int32(counts.subscriptions)), updated_at = clock_timestamp()
@@ -59,12 +59,12 @@ extension PostgresStore: ReviewStore {
                 reviewId = id
             case .insert(let newVerdict, let status, let supersede):
                 if let supersede {
-                    try await conn.query(
+                    try await conn.checkedQuery(
                         "UPDATE orphan_reviews SET status = 'superseded', updated_at = clock_timestamp() WHERE id = \(supersede)", logger: logger)
                 }
                 reviewId = 0
                 let at = current.deployedAt?.microseconds
-                for try await id in try await conn.query(
+                for try await id in try await conn.checkedQuery(
                     """
                     INSERT INTO orphan_reviews(artifact_uuid, kind, handle, deployment_id, deployed_at, verdict, status, api_keys,
                         subscriptions, detected_run, detected_at, reason, updated_at)
@@ -85,12 +85,12 @@ extension PostgresStore: ReviewStore {
     public func supersedeReviews(artifactIds: Set<String>) async throws -> Int {
         try await transaction("supersede reviews") { conn in
             var open: [(Int64, String)] = []
-            for try await row in try await conn.query(
+            for try await row in try await conn.checkedQuery(
                 "SELECT id, artifact_uuid FROM orphan_reviews WHERE status IN ('pending', 'approved', 'retained')", logger: logger
             ).decode((Int64, String).self) { open.append(row) }
             var count = 0
             for (id, uuid) in open where artifactIds.contains(uuid) {
-                try await conn.query(
+                try await conn.checkedQuery(
                     "UPDATE orphan_reviews SET status = 'superseded', updated_at = clock_timestamp() WHERE id = \(id)", logger: logger)
                 count += 1
             }
@@ -119,7 +119,7 @@ extension PostgresStore: ReviewStore {
 
     private func carryOut(_ decision: ReviewDecision, on review: OrphanReview, actor: Actor, _ conn: PostgresConnection) async throws -> DecisionResult {
         func setStatus(_ status: ReviewStatus) async throws {
-            try await conn.query(
+            try await conn.checkedQuery(
                 """
                 UPDATE orphan_reviews SET status = \(status.rawValue), decided_by = \(actor.user), decided_from = \(actor.clientAddress),
                     decided_at = clock_timestamp(), updated_at = clock_timestamp() WHERE id = \(review.id)
@@ -151,7 +151,7 @@ extension PostgresStore: ReviewStore {
 
     public func reviews(statuses: [ReviewStatus], limit: Int) async throws -> [OrphanReview] {
         try await reading("list reviews") { conn in
-            try await Self.decodeReviews(try await conn.query(
+            try await Self.decodeReviews(try await conn.checkedQuery(
                 """
                 SELECT \(unescaped: Self.reviewColumns) FROM orphan_reviews WHERE status = ANY(\(statuses.map(\.rawValue)))
                 ORDER BY id DESC LIMIT \(Int64(limit))
@@ -161,7 +161,7 @@ extension PostgresStore: ReviewStore {
 
     public func reviewHistory(artifactUUID: String) async throws -> [OrphanReview] {
         try await reading("read review history") { conn in
-            try await Self.decodeReviews(try await conn.query(
+            try await Self.decodeReviews(try await conn.checkedQuery(
                 "SELECT \(unescaped: Self.reviewColumns) FROM orphan_reviews WHERE artifact_uuid = \(artifactUUID) ORDER BY id DESC",
                 logger: logger))
         }
@@ -172,7 +172,7 @@ extension PostgresStore: AuditLog {
     static func appendAudit(
         _ conn: PostgresConnection, _ logger: Logger, actor: Actor, action: String, target: String, outcome: String, detail: String?
     ) async throws {
-        try await conn.query(
+        try await conn.checkedQuery(
             """
             INSERT INTO audit_log(at, actor, client_address, action, target, outcome, detail)
             VALUES (clock_timestamp(), \(actor.user), \(actor.clientAddress), \(action), \(target), \(outcome), \(detail))
@@ -188,7 +188,7 @@ extension PostgresStore: AuditLog {
     public func auditEntries(limit: Int) async throws -> [AuditEntry] {
         try await reading("read audit log") { conn in
             var result: [AuditEntry] = []
-            for try await (id, at, who, from, action, target, outcome, detail) in try await conn.query(
+            for try await (id, at, who, from, action, target, outcome, detail) in try await conn.checkedQuery(
                 """
                 SELECT id, \(unescaped: PG.micros("at")), actor, client_address, action, target, outcome, detail
                 FROM audit_log ORDER BY id DESC LIMIT \(Int64(limit))

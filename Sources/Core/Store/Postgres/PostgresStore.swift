@@ -106,7 +106,20 @@ public final class PostgresStore: Sendable {
     @discardableResult
     func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { conn in try await body(conn) }
+            // Not `withTransaction`: after a failure it sends ROLLBACK even on a connection the
+            // server closed, and a query on a closed connection never returns (PostgresNIO
+            // 1.33.2). The server rolls back a closed connection's transaction by itself.
+            return try await client.withConnection { conn in
+                try await conn.checkedQuery("BEGIN", logger: logger)
+                do {
+                    let value = try await body(conn)
+                    try await conn.checkedQuery("COMMIT", logger: logger)
+                    return value
+                } catch {
+                    if !conn.isClosed { _ = try? await conn.checkedQuery("ROLLBACK", logger: logger) }
+                    throw error
+                }
+            }
         } catch let error as StorageError {
             throw error
         } catch let error as CancellationError {
@@ -152,6 +165,16 @@ enum PG {
     static func micros(_ column: String) -> String { "(extract(epoch from \(column)) * 1000000)::bigint" }
     /// The database clock as microseconds.
     static let nowMicros = "(extract(epoch from clock_timestamp()) * 1000000)::bigint"
+}
+
+extension PostgresConnection {
+    /// `query`, failing at once on a closed connection, where PostgresNIO 1.33.2 would wait
+    /// forever (a server restart closes every pooled connection under its users).
+    @discardableResult
+    func checkedQuery(_ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line) async throws -> PostgresRowSequence {
+        guard !isClosed else { throw StorageError.query(operation: "query", reason: "the database connection was closed (server restart or failover?)") }
+        return try await self.query(query, logger: logger, file: file, line: line)
+    }
 }
 
 extension PostgresQuery {
