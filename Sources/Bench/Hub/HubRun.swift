@@ -71,6 +71,18 @@ struct HubRun {
         return Result(latenciesMs: latencies, published: total, publishSeconds: publishSeconds)
     }
 
+    /// What a hub suite needs: a temporary directory, a durable PostgreSQL cluster, and the
+    /// length of each run (2 s with `--quick`, else 10 s); both are removed afterwards.
+    static func environment<T>(
+        _ options: SuiteOptions, _ body: (TemporaryDirectory, PostgresServer, Double) async throws -> T
+    ) async throws -> T {
+        let dir = TemporaryDirectory(prefix: "gwops-bench-hub")
+        defer { dir.remove() }
+        let postgres = try PostgresServer.launch(durable: true)
+        defer { postgres.stop() }
+        return try await body(dir, postgres, options.quick ? 2.0 : 10.0)
+    }
+
     static func open(_ backend: HubBackend, _ location: String) async throws -> any GatewayStore {
         switch backend {
         case .sqlite: try SQLiteStore(path: location, gatewayId: "gw-bench")

@@ -9,11 +9,10 @@ struct HubLatencySuite: Suite {
     static let rate = 1000
 
     func run(_ options: SuiteOptions) async throws -> SuiteReport {
-        let seconds = options.quick ? 2.0 : 10.0
-        let dir = TemporaryDirectory(prefix: "gwops-bench-hub")
-        defer { dir.remove() }
-        let postgres = try PostgresServer.launch(durable: true)
-        defer { postgres.stop() }
+        try await HubRun.environment(options) { dir, postgres, seconds in try await measure(options, dir, postgres, seconds) }
+    }
+
+    private func measure(_ options: SuiteOptions, _ dir: TemporaryDirectory, _ postgres: PostgresServer, _ seconds: Double) async throws -> SuiteReport {
         var json: [String: Figure] = [:]
         var lines = [
             "| backend | wakeup p50 | p99 | max | poll 3 s p50 | p99 | floor p50 | floor p99 | poll p99 ÷ wakeup p99 |",
@@ -66,11 +65,10 @@ struct HubThroughputSuite: Suite {
     static let maxLagMs = 1000.0
 
     func run(_ options: SuiteOptions) async throws -> SuiteReport {
-        let seconds = options.quick ? 2.0 : 10.0
-        let dir = TemporaryDirectory(prefix: "gwops-bench-hub")
-        defer { dir.remove() }
-        let postgres = try PostgresServer.launch(durable: true)
-        defer { postgres.stop() }
+        try await HubRun.environment(options) { dir, postgres, seconds in try await measure(options, dir, postgres, seconds) }
+    }
+
+    private func measure(_ options: SuiteOptions, _ dir: TemporaryDirectory, _ postgres: PostgresServer, _ seconds: Double) async throws -> SuiteReport {
         var json: [String: Figure] = [:]
         var lines = [
             "| backend | sustained events/s | measured publish rate | lag p99 | lag max | lowest rate not sustained |", "|---|---|---|---|---|---|",
