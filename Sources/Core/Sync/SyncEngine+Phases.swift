@@ -44,26 +44,40 @@ extension SyncEngine {
         return deletions
     }
 
-    /// Fetches kind by kind in dependency order; within a kind, `fetchConcurrency` batches are in
-    /// flight. A failed batch is retried, then reported; the others continue.
+    /// Fetches in dependency order with `fetchConcurrency` batches in flight across kinds; a batch
+    /// applies only after every batch of the kinds before it (see `KindGate`). A failed batch is
+    /// retried, then reported; the others continue.
     func fetchAndApply(_ fetches: [PlannedFetch], progress: SyncProgress) async throws {
-        for kind in ArtifactKind.fetchOrder {
-            let batches = fetches.filter { $0.deployment.kind == kind }.chunked(options.batchSize).map(Array.init)
-            var next = 0
+        let batches = ArtifactKind.fetchOrder.flatMap { kind in
+            fetches.filter { $0.deployment.kind == kind }.chunked(options.batchSize).map(Array.init)
+        }
+        let gate = KindGate(batchKinds: batches.compactMap(\.first?.deployment.kind))
+        var next = 0
+        try await withTaskCancellationHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 func startNext() {
                     guard next < batches.count else { return }
                     let batch = batches[next]
                     next += 1
-                    group.addTask { try await self.fetchBatch(batch, progress: progress) }
+                    group.addTask {
+                        do {
+                            try await self.fetchBatch(batch, gate: gate, progress: progress)
+                        } catch {
+                            await gate.abandon()
+                            throw error
+                        }
+                    }
                 }
                 for _ in 0..<min(options.fetchConcurrency, batches.count) { startNext() }
                 while try await group.next() != nil { startNext() }
             }
+        } onCancel: {
+            Task { await gate.abandon() }
         }
     }
 
-    private func fetchBatch(_ batch: [PlannedFetch], progress: SyncProgress) async throws {
+    private func fetchBatch(_ batch: [PlannedFetch], gate: KindGate, progress: SyncProgress) async throws {
+        guard let kind = batch.first?.deployment.kind else { return }
         let ids = batch.map(\.deployment.deploymentId)
         let files: [String: [ArchiveFile]]
         do {
@@ -75,12 +89,15 @@ extension SyncEngine {
         } catch {
             let first = ids.first ?? "", last = ids.last ?? ""
             await progress.error("batch of \(ids.count) deployments (\(first)…\(last)) not applied: \(error)")
+            await gate.finished(kind)
             return
         }
         let mapped = ArtifactMapper.map(batch, files: files)
+        try await gate.waitForEarlierKinds(of: kind)
         for missing in mapped.missing { await progress.error(missing.reason) }
         // A store failure here is not transient data trouble: it fails the run.
         let outcomes = try await store.upsertArtifacts(mapped.artifacts)
+        await gate.finished(kind)
         for (artifact, outcome) in zip(mapped.artifacts, outcomes) {
             if case .rejected(let why) = outcome { await progress.error("\(artifact.uuid) rejected: \(why)") }
         }

@@ -24,7 +24,9 @@ struct FleetTests {
             // Given three controllers and a platform changing 20 times a second
             var processes = [try start(1), try start(2), try start(3)]
             defer { for p in processes where p.isRunning { p.terminate() } }
-            try await waitUntil(seconds: 60) { try await f.store.replicas().filter { $0.state == .running }.count == 3 }
+            try await Self.wait(60, "three replicas running", f) {
+                try await f.store.replicas().filter { $0.state == .running }.count == 3
+            }
             let churn = Task { await h.simulator.churn(perSecond: 20, seed: 21) }
             // When one is killed mid-way and restarted
             try await Task.sleep(for: .seconds(8))
@@ -36,7 +38,7 @@ struct FleetTests {
             churn.cancel()
             _ = await churn.value
             // Then, once the platform is quiet, every replica reaches the head
-            try await waitUntil(seconds: 60) {
+            try await Self.wait(60, "every replica at the head", f) {
                 let head = try await f.store.position().headSeq
                 return try await f.store.replicas().allSatisfy { $0.appliedSeq == head && $0.state == .running }
             }
@@ -53,6 +55,27 @@ struct FleetTests {
                 let seqs = log.split(separator: "\n").compactMap { Int64($0.split(separator: " ").first ?? "") }
                 #expect(seqs == Array(1...head), "replica r\(r): \(seqs.count) applied of \(head), duplicates \(seqs.count - Set(seqs).count)")
             }
+        }
+    }
+}
+
+extension FleetTests {
+    /// `waitUntil`, and on a timeout records each replica's row and the tail of each controller's
+    /// stderr, so a failure in a loaded CI run says what the fleet was doing.
+    static func wait(_ seconds: Double, _ what: String, _ f: StoreFixture, _ condition: @Sendable () async throws -> Bool) async throws {
+        do {
+            try await waitUntil(seconds: seconds, condition)
+        } catch {
+            let head = (try? await f.store.position().headSeq) ?? -1
+            let replicas = (try? await f.store.replicas()) ?? []
+            let rows = replicas.map { "\($0.replicaId) \($0.state) applied \($0.appliedSeq)" }.joined(separator: "; ")
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: f.directory.path)) ?? []
+            let tails = files.filter { $0.hasSuffix(".err") }.sorted().map { name in
+                let text = (try? String(contentsOfFile: f.directory.file(name), encoding: .utf8)) ?? ""
+                return "\(name): " + text.split(separator: "\n").suffix(5).joined(separator: " | ")
+            }
+            Issue.record("not reached: \(what); head \(head); \(rows)\n\(tails.joined(separator: "\n"))")
+            throw error
         }
     }
 }
