@@ -41,6 +41,10 @@ public enum ArtifactEvents {
 
     /// A JSON string literal.
     static func quoted(_ text: String) -> String {
+        // Most fields need no escaping: copy them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

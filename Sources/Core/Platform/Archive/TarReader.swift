@@ -200,13 +200,14 @@ public struct TarReader: Sendable {
     }
 
     private func verifyChecksum(_ header: ArraySlice<UInt8>, offset: Int) throws {
-        let base = header.startIndex
-        var unsigned = 0
-        var signed = 0
-        for index in header.indices {
-            let byte = (base + 148..<base + 156).contains(index) ? UInt8(ascii: " ") : header[index]
-            unsigned += Int(byte)
-            signed += Int(Int8(bitPattern: byte))
+        // The checksum field itself counts as eight spaces.
+        var unsigned = 8 * Int(UInt8(ascii: " "))
+        var signed = unsigned
+        header.withUnsafeBufferPointer { bytes in
+            for (index, byte) in bytes.enumerated() where index < 148 || index >= 156 {
+                unsigned += Int(byte)
+                signed += Int(Int8(bitPattern: byte))
+            }
         }
         guard let stored = try? numeric(header, 148, 8, offset: offset, field: "checksum"),
             stored == unsigned || stored == signed
