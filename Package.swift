@@ -87,7 +87,7 @@ let package = Package(
             dependencies: ["Core", "PlatformSim", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "PlatformSim", "TestSupport"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "PlatformSim", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Core", "PlatformSim", "TestSupport"]),
         .testTarget(name: "PlatformSimTests", dependencies: ["Core", "PlatformSim", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ],
