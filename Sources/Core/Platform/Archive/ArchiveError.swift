@@ -23,6 +23,8 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
     case truncatedEntry(name: String, offset: Int)
     /// An entry's name starts with `/`.
     case absolutePath(name: String)
+    /// An entry's name has a `..` segment.
+    case parentTraversal(name: String)
     /// An entry is a symbolic link.
     case symbolicLink(name: String, target: String)
     /// An entry is a hard link.
@@ -58,6 +60,8 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
             return "archive is truncated inside entry \(Self.quoted(name)) (header at offset \(offset))"
         case .absolutePath(let name):
             return "archive entry \(Self.quoted(name)) has an absolute path"
+        case .parentTraversal(let name):
+            return "archive entry \(Self.quoted(name)) climbs out of its directory with \"..\""
         case .symbolicLink(let name, let target):
             return "archive entry \(Self.quoted(name)) is a symbolic link to \(Self.quoted(target)) "
                 + "(links are not accepted)"

@@ -38,14 +38,14 @@ public struct ArchiveFile: Sendable, Equatable {
 
 /// Reads the tar.gz returned by `POST /deployments/fetch-batch` into deployment files.
 ///
-/// A file is keyed by its immediate parent directory. Directories, root-level files, files that
-/// are not `.yaml`/`.yml` and paths with a `..` segment are skipped; absolute paths, links,
+/// A file is keyed by its immediate parent directory. Directories, root-level files and files
+/// that are not `.yaml`/`.yml` are skipped; absolute paths, paths with a `..` segment, links,
 /// device files, FIFOs, unknown entry types and entries over the limits make the whole archive
-/// fail with an ``ArchiveError``.
+/// fail with an ``ArchiveError``: a platform that sends them is broken or compromised, and the
+/// rest of its batch is not trusted either.
 public enum ArchiveReader {
     /// Why an entry was skipped rather than read.
     public enum SkipReason: String, Sendable, Equatable {
-        case parentTraversal
         case rootLevel
         case notYAML
     }
@@ -74,6 +74,9 @@ public enum ArchiveReader {
     }
 
     /// Decompresses one complete gzip stream of at most `maxBytes` bytes.
+    ///
+    /// Inflates through a 1 MiB window and counts as it goes: CompressNIO's own `maxSize`
+    /// rounds its buffers up to powers of two and let a 630 MiB bomb through a 512 MiB cap.
     static func gunzip(_ gzipped: [UInt8], maxBytes: Int) throws -> [UInt8] {
         guard gzipped.count >= 2, gzipped[0] == 0x1F, gzipped[1] == 0x8B else { throw ArchiveError.notGzip }
         // A sentinel byte after the input tells a complete stream (zlib stops at the stream's end and
@@ -81,11 +84,27 @@ public enum ArchiveReader {
         var input = ByteBufferAllocator().buffer(capacity: gzipped.count + 1)
         input.writeBytes(gzipped)
         input.writeInteger(UInt8(0))
-        var output: ByteBuffer
+        let decompressor = CompressionAlgorithm.gzip().decompressor
+        var output: [UInt8] = []
         do {
-            output = try input.decompress(with: .gzip(), maxSize: maxBytes)
-        } catch let error as CompressNIOError where error == .bufferOverflow {
-            throw ArchiveError.tooLarge(limit: maxBytes)
+            try decompressor.startStream()
+            defer { try? decompressor.finishStream() }
+            var window = ByteBufferAllocator().buffer(capacity: min(1 << 20, maxBytes + 1))
+            output.reserveCapacity(min(maxBytes, gzipped.count * 8))
+            var full = true
+            while full {
+                window.clear()
+                do {
+                    try input.decompressStream(to: &window, with: decompressor)
+                    full = false
+                } catch let error as CompressNIOError where error == .bufferOverflow {
+                    full = true
+                }
+                guard output.count + window.readableBytes <= maxBytes else { throw ArchiveError.tooLarge(limit: maxBytes) }
+                output.append(contentsOf: window.readableBytesView)
+            }
+        } catch let error as ArchiveError {
+            throw error
         } catch {
             throw ArchiveError.gzipCorrupt
         }
@@ -94,7 +113,7 @@ public enum ArchiveReader {
         if let rest = input.getBytes(at: input.readerIndex, length: trailing), rest.contains(where: { $0 != 0 }) {
             throw ArchiveError.gzipTrailingData(bytes: trailing)
         }
-        return output.readBytes(length: output.readableBytes) ?? []
+        return output
     }
 
     /// Classifies the entries of an uncompressed tar.
@@ -120,10 +139,7 @@ public enum ArchiveReader {
             }
 
             let segments = name.split(separator: "/").filter { $0 != "." }
-            if segments.contains("..") {
-                result.skipped.append(SkippedEntry(name: name, reason: .parentTraversal))
-                continue
-            }
+            guard !segments.contains("..") else { throw ArchiveError.parentTraversal(name: name) }
             guard segments.count >= 2, let last = segments.last else {
                 result.skipped.append(SkippedEntry(name: name, reason: .rootLevel))
                 continue
