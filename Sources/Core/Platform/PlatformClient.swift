@@ -10,7 +10,8 @@ internal import NIOSSL
 public final class PlatformClient: PlatformAPI {
     /// Size caps for response bodies.
     public struct Limits: Sendable {
-        public var jsonBytes = 256 * 1024 * 1024
+        /// About 600,000 listing entries.
+        public var jsonBytes = 128 * 1024 * 1024
         public var archiveBytes = 512 * 1024 * 1024
         public var archive = ArchiveLimits.default
 
@@ -66,8 +67,7 @@ public final class PlatformClient: PlatformAPI {
         if let since { path += "?since=" + (since.rfc3339.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
         let endpoint = "GET /deployments"
         let body = try await send(endpoint: endpoint, method: .GET, path: path, body: nil, accept: "application/json", cap: limits.jsonBytes)
-        let response: PlatformDTO.DeploymentsResponse = try decode(body, endpoint: endpoint)
-        return response.listing()
+        return try Self.decodeListing(body, endpoint: endpoint)
     }
 
     public func fetchDeployments(_ deploymentIds: [String]) async throws -> [String: [ArchiveFile]] {
@@ -89,6 +89,17 @@ public final class PlatformClient: PlatformAPI {
         let body = try await send(
             endpoint: endpoint, method: .POST, path: "/artifacts/exists", body: request, accept: "application/json",
             cap: limits.jsonBytes)
+        return try Self.decodeExists(body, asked: artifactIds, endpoint: endpoint)
+    }
+
+    /// A deployments listing body as domain types (bad entries reported, not applied).
+    public static func decodeListing(_ body: [UInt8], endpoint: String = "GET /deployments", now: Timestamp = .now) throws -> DeploymentListing {
+        let response: PlatformDTO.DeploymentsResponse = try decode(body, endpoint: endpoint)
+        return response.listing(now: now)
+    }
+
+    /// An exists body, which must answer exactly the ids `asked`, in order.
+    public static func decodeExists(_ body: [UInt8], asked artifactIds: [String], endpoint: String = "POST /artifacts/exists") throws -> [String: Bool] {
         let response: PlatformDTO.ExistsResponse = try decode(body, endpoint: endpoint)
         guard response.artifacts.map(\.artifactId) == artifactIds else {
             throw PlatformError.invalidResponse(
@@ -138,7 +149,7 @@ public final class PlatformClient: PlatformAPI {
         return bytes
     }
 
-    func decode<T: Decodable>(_ bytes: [UInt8], endpoint: String) throws -> T {
+    static func decode<T: Decodable>(_ bytes: [UInt8], endpoint: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let DecodingError.keyNotFound(key, context) {

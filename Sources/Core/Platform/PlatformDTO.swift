@@ -38,8 +38,12 @@ enum PlatformDTO {
 }
 
 extension PlatformDTO.DeploymentsResponse {
+    /// How far ahead of this host's clock a `deployedAt` may be. A date beyond it would win every
+    /// timestamp-guarded write until then, so such an entry is reported, never applied.
+    static let futureTolerance: Int64 = 24 * 3600 * 1000
+
     /// Converts to domain types; bad entries are reported, duplicates are all reported.
-    func listing() -> DeploymentListing {
+    func listing(now: Timestamp = .now) -> DeploymentListing {
         var result = DeploymentListing(deployments: [])
         var counts: [String: Int] = [:]
         for d in deployments { counts[d.artifactId, default: 0] += 1 }
@@ -59,6 +63,11 @@ extension PlatformDTO.DeploymentsResponse {
             }
             guard let deployedAt = Timestamp(rfc3339: d.deployedAt) else {
                 result.unreadable.append(.init(artifactId: id, reason: "artifact \(id) has deployedAt \"\(d.deployedAt)\", not a date"))
+                continue
+            }
+            guard deployedAt.milliseconds <= now.milliseconds + Self.futureTolerance else {
+                result.unreadable.append(.init(
+                    artifactId: id, reason: "artifact \(id) has deployedAt \(d.deployedAt), more than a day ahead of this host's clock"))
                 continue
             }
             guard !d.deploymentId.isEmpty else {

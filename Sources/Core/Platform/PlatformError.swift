@@ -42,7 +42,8 @@ public enum PlatformError: Error, Equatable, CustomStringConvertible {
         case .invalidResponse(let endpoint, let reason):
             return "platform \(endpoint) sent an invalid response: \(reason)"
         case .tooLarge(let endpoint, let limit):
-            return "platform \(endpoint) response exceeds \(limit) bytes"
+            let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
+            return "platform \(endpoint) response is larger than \(size); refused to protect this host's memory"
         case .archive(let endpoint, let reason):
             return "platform \(endpoint) archive rejected: \(reason)"
         }

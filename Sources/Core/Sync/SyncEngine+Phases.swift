@@ -88,7 +88,8 @@ extension SyncEngine {
             throw CancellationError()
         } catch {
             let first = ids.first ?? "", last = ids.last ?? ""
-            await progress.error("batch of \(ids.count) deployments (\(first)…\(last)) not applied: \(error)")
+            let what = ids.count == 1 ? "deployment \(first)" : "batch of \(ids.count) deployments (\(first)…\(last))"
+            await progress.error("\(what) not applied: \(error)")
             await gate.finished(kind)
             return
         }

@@ -38,6 +38,14 @@ public final class PostgresStore: Sendable {
         config.options.maximumConnections = 20
         let connectionConfig = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: .disable)
+        // One connection first: an unreachable or refusing server is reported at once and in words
+        // (the pool retries for about a minute, then names an internal circuit breaker).
+        do {
+            let probe = try await PostgresConnection.connect(configuration: connectionConfig, id: 0, logger: logger)
+            try? await probe.close()
+        } catch {
+            throw StorageError.open(location: location, reason: describeConnectFailure(error))
+        }
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
         let runner = Task { await client.run() }
         let store = PostgresStore(
@@ -142,6 +150,19 @@ public final class PostgresStore: Sendable {
         } catch {
             throw StorageError.query(operation: operation, reason: Self.describe(error))
         }
+    }
+
+    /// Why a first connection failed: the server's message (bad password, no such database) or
+    /// the network's (refused, unreachable, timed out).
+    static func describeConnectFailure(_ error: Error) -> String {
+        guard let e = error as? PSQLError else { return String(describing: error) }
+        if let message = e.serverInfo?[.message] { return message }
+        if let underlying = e.underlying {
+            let text = "\(underlying)"
+            if text.contains("Connection refused") { return "connection refused: is PostgreSQL running and listening there?" }
+            return "cannot connect: \(text)"
+        }
+        return "cannot connect (\(e.code))"
     }
 
     /// The server's message when there is one (never the query's bound values).
