@@ -97,9 +97,23 @@ public struct PlatformSimulator: Sendable {
         }
         sim.post("faults") { request, context in
             try self.authorize(request)
-            let fault = try await Self.decode(SimFault.self, request, context)
-            await self.platform.addFault(fault)
+            let request = try await Self.decode(SimWire.FaultRequest.self, request, context)
+            if let name = request.name {
+                guard await self.platform.addFault(named: name) else {
+                    throw SimError(status: .badRequest, message: "Bad Request", description: "no fault named \"\(name)\" (GET /sim/faults lists them)")
+                }
+            } else if let endpoint = request.endpoint {
+                await self.platform.addFault(SimFault(
+                    endpoint: endpoint, status: request.status, count: request.count ?? 1, delayMs: request.delayMs,
+                    corruptArchive: request.corruptArchive, truncateBody: request.truncateBody, mutation: request.mutation))
+            } else {
+                throw SimError(status: .badRequest, message: "Bad Request", description: "give a fault \"name\" or an \"endpoint\"")
+            }
             return Response(status: .noContent)
+        }
+        sim.get("faults") { request, _ in
+            try self.authorize(request)
+            return try Self.json(HostileCatalog.all.map { SimWire.NamedFault(name: $0.name, summary: $0.summary) })
         }
         sim.delete("faults") { request, _ in
             try self.authorize(request)
@@ -201,6 +215,10 @@ public struct PlatformSimulator: Sendable {
             since = parsed
         }
         let listing = await platform.listing(since: since).map(SimWire.deployment)
+        if let mutation = fault?.mutation, !mutation.isConnection {
+            let body = try await Self.offPool { try SimMutator.listing(listing, mutation) }
+            return Self.respond(body, headers: Self.jsonHeaders, fault: fault)
+        }
         return try Self.json(SimWire.Deployments(deployments: listing), fault: fault)
     }
 
@@ -226,7 +244,13 @@ public struct PlatformSimulator: Sendable {
         guard let ids = body.deploymentIds, !ids.isEmpty else {
             throw SimError(status: .badRequest, message: "Bad Request", description: "deploymentIds must not be empty")
         }
-        var bytes = try Self.archive(await platform.contents(deploymentIds: ids))
+        let contents = await platform.contents(deploymentIds: ids)
+        var bytes: [UInt8]
+        if let mutation = fault?.mutation, !mutation.isConnection {
+            bytes = try await Self.offPool { try SimMutator.archive(contents, mutation) }
+        } else {
+            bytes = try Self.archive(contents)
+        }
         if fault?.corruptArchive == true, bytes.count > 20 {
             for i in 10..<min(bytes.count, 40) { bytes[i] ^= 0x5A }
         }
@@ -246,49 +270,10 @@ public struct PlatformSimulator: Sendable {
         }
         var entries: [SimWire.ExistsEntry] = []
         for id in ids { entries.append(.init(artifactId: id, exists: await platform.exists(id))) }
+        if let mutation = fault?.mutation, !mutation.isConnection {
+            return Self.respond(try SimMutator.exists(entries, mutation), headers: Self.jsonHeaders, fault: fault)
+        }
         return try Self.json(SimWire.ExistsResponse(artifacts: entries), fault: fault)
-    }
-
-    // MARK: Helpers
-
-    private func authorize(_ request: Request) throws {
-        guard request.headers[HTTPField.Name("api-key")!] == apiKey else {
-            throw SimError(status: .unauthorized, message: "Unauthorized", description: "missing or invalid api-key header")
-        }
-    }
-
-    /// Sleeps for a delay fault; returns the error response of a status fault.
-    private func apply(_ fault: SimFault?) async throws -> Response? {
-        guard let fault else { return nil }
-        if let delay = fault.delayMs, delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
-        if let status = fault.status {
-            return try Self.json(
-                SimWire.ErrorBody(code: status, message: "Injected fault", description: "simulated \(status) on \(fault.endpoint.rawValue)"),
-                status: HTTPResponse.Status(code: status))
-        }
-        return nil
-    }
-
-    /// Builds a response; a `truncateBody` fault cuts the body in half.
-    private static func respond(_ bytes: [UInt8], headers: HTTPFields, status: HTTPResponse.Status = .ok, fault: SimFault?) -> Response {
-        let body = fault?.truncateBody == true ? Array(bytes.prefix(bytes.count / 2)) : bytes
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
-
-    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, fault: SimFault? = nil) throws -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return respond(Array(try JSONEncoder().encode(value)), headers: headers, status: status, fault: fault)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: BasicRequestContext) async throws -> T {
-        var request = request
-        let buffer = try await request.collectBody(upTo: 64 * 1024 * 1024)
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
-        } catch {
-            throw SimError(status: .badRequest, message: "Bad Request", description: "request body is not valid JSON for this call")
-        }
     }
 }
 

@@ -16,13 +16,17 @@ public struct SimFault: Sendable, Codable, Equatable {
     public var corruptArchive: Bool?
     /// Cut the response body in half.
     public var truncateBody: Bool?
+    /// A hostile body or way of sending it (the reliability campaign).
+    public var mutation: SimMutation?
 
-    public init(endpoint: SimEndpoint, status: Int? = nil, count: Int? = 1, delayMs: Int? = nil, corruptArchive: Bool? = nil, truncateBody: Bool? = nil) {
+    public init(endpoint: SimEndpoint, status: Int? = nil, count: Int? = 1, delayMs: Int? = nil, corruptArchive: Bool? = nil, truncateBody: Bool? = nil,
+                mutation: SimMutation? = nil) {
         self.endpoint = endpoint
         self.status = status
         self.count = count
         self.delayMs = delayMs
         self.corruptArchive = corruptArchive
         self.truncateBody = truncateBody
+        self.mutation = mutation
     }
 }

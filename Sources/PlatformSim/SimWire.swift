@@ -30,6 +30,19 @@ enum SimWire {
 
     struct State: Codable { var artifacts: [StateEntry] }
     struct CreateRequest: Codable { var count: Int?; var kind: String? }
+    struct NamedFault: Codable { var name: String; var summary: String }
+
+    /// `POST /sim/faults`: a catalog fault by name, or one described field by field.
+    struct FaultRequest: Codable {
+        var name: String?
+        var endpoint: SimEndpoint?
+        var status: Int?
+        var count: Int?
+        var delayMs: Int?
+        var corruptArchive: Bool?
+        var truncateBody: Bool?
+        var mutation: SimMutation?
+    }
 
     static func deployment(_ a: SimArtifact, _ d: SimDeployment) -> Deployment {
         Deployment(

@@ -15,6 +15,8 @@ struct PlatformSimCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The api-key clients must send.") var apiKey: String?
     @Option(name: .long, help: "Read the api-key from this environment variable instead.") var apiKeyEnv: String?
     @Option(name: .long, help: "Random platform changes per second, announced on the live path (0: none).") var churn: Double = 0
+    @Option(name: .long, help: "Misbehave from the start with this catalog fault (repeatable; `--fault list` shows them).")
+    var fault: [String] = []
 
     func validate() throws {
         guard let (host, _) = Self.split(listen) else {
@@ -28,6 +30,9 @@ struct PlatformSimCommand: AsyncParsableCommand {
         }
         guard deployments >= 0 else { throw ValidationError("--deployments must be 0 or more") }
         guard churn >= 0, churn <= 10_000 else { throw ValidationError("--churn must be between 0 and 10000 changes per second") }
+        for name in fault where name != "list" && HostileCatalog.named(name) == nil {
+            throw ValidationError("--fault \(name): no such fault; `--fault list` shows the \(HostileCatalog.all.count) there are")
+        }
     }
 
     static func split(_ listen: String) -> (String, Int)? {
@@ -39,6 +44,10 @@ struct PlatformSimCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if fault.contains("list") {
+            for hostile in HostileCatalog.all { print("\(hostile.name)\t\(hostile.summary)") }
+            return
+        }
         let key: String
         if let apiKey {
             key = apiKey
@@ -49,6 +58,7 @@ struct PlatformSimCommand: AsyncParsableCommand {
         }
         let (host, port) = Self.split(listen)!
         let platform = SimulatedPlatform(deployments: deployments, seed: seed)
+        for name in fault { await platform.addFault(named: name) }
         let simulator = PlatformSimulator(platform: platform, apiKey: key)
         let count = deployments, seed = self.seed
         let rate = churn
