@@ -17,7 +17,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let sink = FileSink(path: FileLogHandler.consoleLogPath(environment: global.environment))
         let logger = sink.logger("gwops.console")
         let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)
-        let ro = readonly || config.console.readonly
+        let ro = readonly || global.readOnlyReason(config) != nil
         let header = HeaderInfo(
             gateway: config.gateway.id, platformURL: config.platform.url, backend: store.backendName, location: store.location,
             operatorName: Runtime.actor.display, readonly: ro)

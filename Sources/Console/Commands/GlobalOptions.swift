@@ -14,6 +14,21 @@ struct GlobalOptions: ParsableArguments {
         let path = ConfigLoader.resolvePath(explicit: config, environment: environment)
         return try ConfigLoader.load(path: path)
     }
+
+    /// Why this session is read-only, or nil: `GWOPS_READONLY=1` in the environment (set it in
+    /// a shared viewing account's profile) or `[console] readonly = true`.
+    func readOnlyReason(_ config: GwopsConfig) -> String? {
+        if let value = environment["GWOPS_READONLY"], !value.isEmpty, value != "0" { return "GWOPS_READONLY=\(value)" }
+        if config.console.readonly { return "[console] readonly = true in \(config.sourcePath ?? "the config")" }
+        return nil
+    }
+
+    /// Refuses an operator action that changes the gateway in a read-only session, before
+    /// anything is opened or changed.
+    func refuseIfReadOnly(_ config: GwopsConfig, _ action: String) throws {
+        guard let why = readOnlyReason(config) else { return }
+        throw CLIFailure(message: "read-only (\(why)): \(action) would change the gateway; nothing was changed", code: 3)
+    }
 }
 
 /// Opening the things commands need, with operator-readable failures.

@@ -76,6 +76,17 @@ struct OrphansCommand: AsyncParsableCommand {
     }
 }
 
+extension ReviewDecision {
+    /// The `gwops orphans` subcommand that makes this decision.
+    var verb: String {
+        switch self {
+        case .approve: "approve"
+        case .reject: "reject"
+        case .confirmRetention: "confirm-retained"
+        }
+    }
+}
+
 /// Carries out decisions named on the command line.
 enum Decisions {
     struct Outcome: Encodable {
@@ -91,7 +102,9 @@ enum Decisions {
         guard all != !ids.isEmpty else {
             throw CLIFailure(message: "name review or artifact ids, or pass --all (not both)", code: 2)
         }
-        let store = try await Runtime.openStore(try global.loadConfig(), mustExist: true)
+        let config = try global.loadConfig()
+        try global.refuseIfReadOnly(config, "`gwops orphans \(decision.verb)`")
+        let store = try await Runtime.openStore(config, mustExist: true)
         let eligible: [ReviewStatus] = decision == .confirmRetention ? [.retained] : [.pending]
         let open = try await store.reviews(statuses: eligible, limit: 1_000_000)
         var targets: [OrphanReview] = []

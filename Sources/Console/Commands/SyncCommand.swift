@@ -17,6 +17,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try global.loadConfig()
+        if !dryRun { try global.refuseIfReadOnly(config, "`gwops sync`") }
         let store = try await Runtime.openStore(config)
         let logger = Runtime.logger("gwops.sync", level: .warning)
         let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)
