@@ -32,14 +32,21 @@ public enum GwopsBinary {
         return process
     }
 
-    /// Runs to completion; returns exit status, stdout, stderr.
-    public static func run(_ args: [String], environment: [String: String] = [:], in directory: TemporaryDirectory) throws -> (Int32, String, String) {
+    /// Runs to completion; returns exit status, stdout, stderr. Waits without holding a thread of
+    /// Swift's cooperative pool: an in-process simulator needs those to answer the child.
+    public static func run(_ args: [String], environment: [String: String] = [:], in directory: TemporaryDirectory) async throws -> (Int32, String, String) {
         let prefix = "run-\(UUID().uuidString.prefix(6))"
         let process = try start(args, environment: environment, logPrefix: prefix, in: directory)
-        process.waitUntilExit()
+        await exit(of: process)
         let out = (try? String(contentsOfFile: directory.file("\(prefix).out"), encoding: .utf8)) ?? ""
         let err = (try? String(contentsOfFile: directory.file("\(prefix).err"), encoding: .utf8)) ?? ""
         return (process.terminationStatus, out, err)
+    }
+
+    /// Waits for `process` to exit, polling, without blocking a thread.
+    public static func exit(of process: Process) async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        process.waitUntilExit()
     }
 
     /// Writes a config for a SQLite store and a platform at `platformURL`.

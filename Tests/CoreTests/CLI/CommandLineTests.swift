@@ -5,47 +5,47 @@ import TestSupport
 
 /// The `gwops` executable as an operator meets it: exit codes and messages.
 struct CommandLineTests {
-    @Test func badConfigurationExitsTwoNamingFileAndKey() throws {
+    @Test func badConfigurationExitsTwoNamingFileAndKey() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.file("bad.toml")
         _ = FileManager.default.createFile(
             atPath: path, contents: Data("[gateway]\nid = \"g\"\n[platform]\nurl = \"http://x\"\n[controller.sync]\nbatch_size = 0\n".utf8))
-        let (code, _, err) = try GwopsBinary.run(["status", "--config", path], in: dir)
+        let (code, _, err) = try await GwopsBinary.run(["status", "--config", path], in: dir)
         #expect(code == 2)
         #expect(err.contains(path) && err.contains("controller.sync.batch_size"))
     }
 
-    @Test func missingConfigurationFileExitsTwo() throws {
+    @Test func missingConfigurationFileExitsTwo() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let (code, _, err) = try GwopsBinary.run(["sync", "--config", dir.file("nope.toml")], in: dir)
+        let (code, _, err) = try await GwopsBinary.run(["sync", "--config", dir.file("nope.toml")], in: dir)
         #expect(code == 2)
         #expect(err.contains("nope.toml"))
     }
 
-    @Test func unknownSubcommandExitsTwo() throws {
+    @Test func unknownSubcommandExitsTwo() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let (code, _, err) = try GwopsBinary.run(["frobnicate"], in: dir)
+        let (code, _, err) = try await GwopsBinary.run(["frobnicate"], in: dir)
         #expect(code == 2)
         #expect(!err.isEmpty)
     }
 
-    @Test func statusWithoutAStoreExitsOneAndSaysWhatToDo() throws {
+    @Test func statusWithoutAStoreExitsOneAndSaysWhatToDo() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let config = GwopsBinary.writeConfig(in: dir, gatewayId: "g", platformURL: "http://127.0.0.1:9", storePath: dir.file("none.db"))
-        let (code, _, err) = try GwopsBinary.run(["status", "--config", config], in: dir)
+        let (code, _, err) = try await GwopsBinary.run(["status", "--config", config], in: dir)
         #expect(code == 1)
         #expect(err.contains("none.db") && err.contains("gwops sync"))
     }
 
-    @Test func unreachablePlatformFailsTheSyncWithoutChanges() throws {
+    @Test func unreachablePlatformFailsTheSyncWithoutChanges() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let config = GwopsBinary.writeConfig(in: dir, gatewayId: "g", platformURL: "http://127.0.0.1:9", storePath: dir.file("g.db"))
-        let (code, _, err) = try GwopsBinary.run(["sync", "--config", config], environment: ["GWOPS_TEST_API_KEY": "k"], in: dir)
+        let (code, _, err) = try await GwopsBinary.run(["sync", "--config", config], environment: ["GWOPS_TEST_API_KEY": "k"], in: dir)
         #expect(code == 1)
         #expect(err.contains("unreachable") || err.contains("refused"))
         #expect(!err.contains("GWOPS_TEST_API_KEY=k"))
@@ -59,12 +59,12 @@ struct CommandLineTests {
             _ = try await f.store.recordOrphan(Fixtures.summary(id), verdict: .deletedOnPlatform, reason: nil, runId: nil, decide: ReviewRules.action)
         }
         let config = GwopsBinary.writeConfig(in: f.directory, gatewayId: StoreFixture.gatewayId, platformURL: "http://127.0.0.1:9", storePath: f.sqlitePath)
-        let (refused, _, why) = try GwopsBinary.run(["orphans", "approve", "--all", "--config", config], in: f.directory)
+        let (refused, _, why) = try await GwopsBinary.run(["orphans", "approve", "--all", "--config", config], in: f.directory)
         #expect(refused == 2 && why.contains("--expect-count 2"))
-        let (wrong, _, _) = try GwopsBinary.run(["orphans", "approve", "--all", "--expect-count", "3", "--config", config], in: f.directory)
+        let (wrong, _, _) = try await GwopsBinary.run(["orphans", "approve", "--all", "--expect-count", "3", "--config", config], in: f.directory)
         #expect(wrong == 2)
         #expect(try await f.store.artifactCounts().total == 2)
-        let (ok, out, _) = try GwopsBinary.run(
+        let (ok, out, _) = try await GwopsBinary.run(
             ["orphans", "approve", "--all", "--expect-count", "2", "--config", config], environment: ["USER": "carol", "SSH_CONNECTION": "192.0.2.4 5555 10.0.0.1 22"],
             in: f.directory)
         #expect(ok == 0 && out.contains("deleted"))
@@ -75,23 +75,23 @@ struct CommandLineTests {
 }
 
 extension CommandLineTests {
-    @Test func badThemeExitsTwoNamingTheFile() throws {
+    @Test func badThemeExitsTwoNamingTheFile() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let theme = dir.file("broken.toml")
         _ = FileManager.default.createFile(atPath: theme, contents: Data("name = \"b\"\n[roles]\nok = { fg = \"red\" }\n".utf8))
         let config = GwopsBinary.writeConfig(in: dir, gatewayId: "g", platformURL: "http://127.0.0.1:9", storePath: dir.file("g.db"))
-        let (code, _, err) = try GwopsBinary.run(
+        let (code, _, err) = try await GwopsBinary.run(
             ["console", "--config", config, "--theme", theme], environment: ["GWOPS_TEST_API_KEY": "k"], in: dir)
         #expect(code == 2)
         #expect(err.contains(theme) && err.contains("roles.text is required"))
     }
 
-    @Test func consoleWithoutATerminalSaysSo() throws {
+    @Test func consoleWithoutATerminalSaysSo() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let config = GwopsBinary.writeConfig(in: dir, gatewayId: "g", platformURL: "http://127.0.0.1:9", storePath: dir.file("g.db"))
-        let (code, _, err) = try GwopsBinary.run(["console", "--config", config], environment: ["GWOPS_TEST_API_KEY": "k"], in: dir)
+        let (code, _, err) = try await GwopsBinary.run(["console", "--config", config], environment: ["GWOPS_TEST_API_KEY": "k"], in: dir)
         #expect(code == 1)
         #expect(err.contains("needs a terminal"))
     }
@@ -103,7 +103,7 @@ extension CommandLineTests {
         defer { dir.remove() }
         try await SimulatorHarness.with(deployments: 3) { h in
             let config = GwopsBinary.writeConfig(in: dir, gatewayId: "g", platformURL: h.baseURL, storePath: dir.file("g.db"))
-            let (code, _, err) = try GwopsBinary.run(
+            let (code, _, err) = try await GwopsBinary.run(
                 ["controller", "--config", config, "--replica-id", "r1"], environment: ["GWOPS_TEST_API_KEY": "not-the-key"], in: dir)
             #expect(code == 1)
             #expect(err.contains("refused the live connection (401)"))

@@ -41,14 +41,14 @@ struct CrashSafetyTests {
 
             // And the next sync takes over the dead run's lease and converges
             await h.platform.clearFaults()
-            let (status, out, err) = try GwopsBinary.run(["sync", "--config", config], environment: env, in: f.directory)
+            let (status, out, err) = try await GwopsBinary.run(["sync", "--config", config], environment: env, in: f.directory)
             #expect(status == 0, "\(out)\n\(err)")
             let runs = try await sqlite.syncRuns(limit: 2)
             #expect(runs.map(\.outcome) == [.succeeded, .abandoned])
             #expect(Set(try await sqlite.artifactSummaries().map(\.uuid)) == Set(remote.map(\.0.id)))
 
             // And `gwops status --json` prints exactly one object with the documented keys
-            let (code, json, statusErr) = try GwopsBinary.run(["status", "--config", config, "--json"], in: f.directory)
+            let (code, json, statusErr) = try await GwopsBinary.run(["status", "--config", config, "--json"], in: f.directory)
             #expect(code == 0, "\(statusErr)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             #expect(Set(object.keys) == ["gateway", "store", "artifacts", "reviews", "eventHub", "replicas", "lastSync"])
