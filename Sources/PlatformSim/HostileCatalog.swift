@@ -94,10 +94,15 @@ public enum HostileCatalog {
 }
 
 extension SimulatedPlatform {
-    /// Switches on a catalog fault; false when there is none by that name.
+    /// Switches on a catalog fault; false when there is none by that name. A fault whose body
+    /// takes seconds to build (the bomb, the million-entry listing) is built first, so the first
+    /// request meets the fault rather than a slow server.
     @discardableResult
-    public func addFault(named name: String) -> Bool {
+    public func addFault(named name: String) async -> Bool {
         guard let hostile = HostileCatalog.named(name) else { return false }
+        if let mutation = hostile.fault.mutation {
+            _ = try? await PlatformSimulator.offPool { try SimMutator.prepare(mutation) }
+        }
         addFault(hostile.fault)
         return true
     }

@@ -199,6 +199,15 @@ enum SimMutator {
         return gzipped
     }
 
+    /// Builds the slow bodies ahead (they are built once per process).
+    static func prepare(_ mutation: SimMutation) throws {
+        switch mutation {
+        case .archiveBomb: _ = try bomb
+        case .listingMillionEntries: _ = ghosts.count
+        default: break
+        }
+    }
+
     /// About 1 MiB of gzip that inflates to a 630 MiB tar (90 files of 7 MiB of zeros, each
     /// under the per-entry cap), past the 512 MiB decompressed-size cap. Built once.
     static var bomb: [UInt8] {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Synchronization
 import Logging
 import ServiceLifecycle
 
@@ -36,8 +37,8 @@ struct ControllerCommand: AsyncParsableCommand {
                 live = LiveSession(
                     platformURL: config.platform.url, apiKey: try config.resolveAPIKey(environment: global.environment),
                     handler: handler, platform: client, logger: logger
-                ) { attempt in
-                    await ControllerService.sync(sync, trigger: attempt == 1 ? .startup : .reconnect, logger: logger)
+                ) { reason in
+                    await ControllerService.sync(sync, trigger: reason.trigger, logger: logger)
                 }
             }
         }
@@ -108,22 +109,39 @@ extension ControllerService {
 }
 
 /// Appends `seq event_id` lines for every applied event (tests check order and completeness).
+///
+/// The replica reports events at least once across crashes; the log keeps its last seq (read
+/// back when it opens) and skips what it already has, so each seq appears exactly once. A line
+/// cut short by a kill is dropped when the log reopens.
 final class ApplyLog: Sendable {
     let handle: FileHandle
+    private let lastSeq: Mutex<Int64>
 
     init(path: String) throws {
         let exists = FileManager.default.fileExists(atPath: path)
         guard exists || FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
+            let handle = FileHandle(forUpdatingAtPath: path)
         else {
             throw CLIFailure(message: "cannot write apply log \(path)")
         }
+        var text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        if !text.isEmpty, !text.hasSuffix("\n") {
+            text = String(text[..<(text.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex)])
+            try handle.truncate(atOffset: UInt64(text.utf8.count))
+        }
         handle.seekToEndOfFile()
         self.handle = handle
+        let last = text.split(separator: "\n").last.flatMap { Int64($0.split(separator: " ").first ?? "") } ?? 0
+        lastSeq = Mutex(last)
     }
 
     func append(_ event: HubEvent) {
-        handle.write(Data("\(event.seq) \(event.eventId)\n".utf8))
+        let isNew = lastSeq.withLock { last in
+            guard event.seq > last else { return false }
+            last = event.seq
+            return true
+        }
+        if isNew { handle.write(Data("\(event.seq) \(event.eventId)\n".utf8)) }
     }
 
     func close() { try? handle.close() }

@@ -25,14 +25,33 @@ public struct LiveOptions: Sendable {
     public var pingPeriod: Duration = .seconds(17)
     public var minBackoff: Duration = .seconds(1)
     public var maxBackoff: Duration = .seconds(300)
+    /// A live event that could not be applied (the store was down, the archive fetch failed) is
+    /// healed by a sync this long after, one for all the failures in between.
+    public var healDelay: Duration = .seconds(2)
 
     public init() {}
 }
 
+/// Why the live path asks for a sync.
+public enum LiveSyncReason: Sendable, Equatable {
+    /// After the `attempt`th connection (1: the first).
+    case connected(attempt: Int)
+    /// A live event could not be applied.
+    case heal
+
+    /// How the sync run is recorded.
+    public var trigger: SyncTrigger {
+        switch self {
+        case .connected(let attempt): attempt == 1 ? .startup : .reconnect
+        case .heal: .heal
+        }
+    }
+}
+
 /// The controller's live connection: connects with the `api-key` header, requires
 /// `connection.ack`, applies events and answers `deployment.ack`, and reconnects with exponential
-/// backoff and jitter. After every (re)connection it calls `onConnected` — the startup sync that
-/// heals whatever was missed while away.
+/// backoff and jitter. After every (re)connection it calls `onSync` — the startup sync that
+/// heals whatever was missed while away — and again shortly after a live event it could not apply.
 public struct LiveSession: Sendable {
     let url: String
     let apiKey: String
@@ -40,11 +59,11 @@ public struct LiveSession: Sendable {
     let platform: any PlatformAPI
     let options: LiveOptions
     let logger: Logger
-    let onConnected: @Sendable (_ attempt: Int) async -> Void
+    let onSync: @Sendable (LiveSyncReason) async -> Void
 
     public init(
         platformURL: String, apiKey: String, handler: LiveEventHandler, platform: any PlatformAPI, options: LiveOptions = LiveOptions(),
-        logger: Logger = .silent("gwops.live"), onConnected: @escaping @Sendable (_ attempt: Int) async -> Void
+        logger: Logger = .silent("gwops.live"), onSync: @escaping @Sendable (LiveSyncReason) async -> Void
     ) {
         var base = platformURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -56,7 +75,7 @@ public struct LiveSession: Sendable {
         self.platform = platform
         self.options = options
         self.logger = logger
-        self.onConnected = onConnected
+        self.onSync = onSync
     }
 
     /// Runs until cancelled; throws only `LiveError.unauthorized`.
@@ -100,7 +119,7 @@ public struct LiveSession: Sendable {
         headers[HTTPField.Name("api-key")!] = apiKey
         let config = WebSocketClientConfiguration(
             maxFrameSize: 1 << 20, additionalHeaders: headers, autoPing: .enabled(timePeriod: options.pingPeriod))
-        let (handler, logger, options, onConnected) = (self.handler, self.logger, self.options, self.onConnected)
+        let (handler, logger, options, onSync) = (self.handler, self.logger, self.options, self.onSync)
         try await WebSocketClient.connect(url: url, configuration: config, logger: logger) { inbound, outbound, _ in
             var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
             // The first frame must be connection.ack, within the timeout.
@@ -111,8 +130,12 @@ public struct LiveSession: Sendable {
                 return
             }
             acknowledged.set()
-            let sync = Task { await onConnected(attempt) }
-            defer { sync.cancel() }
+            let sync = Task { await onSync(.connected(attempt: attempt)) }
+            let heal = HealScheduler(delay: options.healDelay) { await onSync(.heal) }
+            defer {
+                sync.cancel()
+                Task { await heal.cancel() }
+            }
             while let message = try await messages.next() {
                 guard case .text(let frame) = message else { continue }
                 let event: LiveEvent
@@ -124,9 +147,14 @@ public struct LiveSession: Sendable {
                     continue
                 }
                 do {
-                    if let ack = try await handler.handle(event) { try await outbound.write(.text(ack.frame)) }
+                    let ack = try await handler.handle(event)
+                    if ack?.errorCode == "FETCH_FAILED" { await heal.request() }
+                    if let ack { try await outbound.write(.text(ack.frame)) }
+                } catch is CancellationError {
+                    return  // shutting down
                 } catch {
-                    logger.error("live event not applied; the next sync heals it", metadata: ["error": "\(error)"])
+                    logger.error("live event not applied; a sync heals it shortly", metadata: ["error": "\(error)"])
+                    await heal.request()
                 }
             }
         }
@@ -157,4 +185,30 @@ final class ManagedFlag: @unchecked Sendable {
 
     func set() { lock.withLock { value = true } }
     var isSet: Bool { lock.withLock { value } }
+}
+
+/// Runs `heal` once, `delay` after the first request; requests while one is pending join it.
+actor HealScheduler {
+    private let delay: Duration
+    private let heal: @Sendable () async -> Void
+    private var pending: Task<Void, Never>?
+
+    init(delay: Duration, heal: @escaping @Sendable () async -> Void) {
+        self.delay = delay
+        self.heal = heal
+    }
+
+    func request() {
+        guard pending == nil else { return }
+        pending = Task {
+            try? await Task.sleep(for: delay)
+            guard !Task.isCancelled else { return }
+            self.started()
+            await heal()
+        }
+    }
+
+    func cancel() { pending?.cancel() }
+
+    private func started() { pending = nil }
 }

@@ -2,6 +2,8 @@
 public enum SyncTrigger: String, Sendable, Codable, Hashable {
     case startup
     case reconnect
+    /// The live path could not apply an event (store down, archive fetch failed).
+    case heal
     case console
     case cli
     case demo

@@ -12,6 +12,9 @@ public struct ReplicaOptions: Sendable {
     public var commitWakeups = true
     /// Artificial time per applied event (the demo's deliberately slow replica).
     public var applyDelay: Duration?
+    /// Backoff after the store failed under the apply loop: doubled per failure up to the max.
+    public var minRetryDelay: Duration = .milliseconds(200)
+    public var maxRetryDelay: Duration = .seconds(5)
 
     public init() {}
 }
@@ -57,15 +60,25 @@ public actor ReplicaRunner {
         try await beat()
         let heartbeats = Task { await self.heartbeatLoop() }
         defer { heartbeats.cancel() }
-        do {
-            try await applyLoop()
-        } catch is CancellationError {
-        } catch where Task.isCancelled {
-            // Stopping: whatever the store said while being cancelled is not a failure.
-        } catch {
-            logger.error("replica apply loop failed", metadata: ["replica": "\(replicaId)", "error": "\(error)"])
-            await stop()
-            throw error
+        // A store outage (a PostgreSQL restart or failover, a locked SQLite file) is waited out:
+        // the replica resubscribes from its cursor with backoff and never gives up on its own.
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await applyLoop()
+            } catch is CancellationError {
+                break
+            } catch where Task.isCancelled {
+                break  // Stopping: whatever the store said while being cancelled is not a failure.
+            } catch {
+                failures += 1
+                let wait = min(options.maxRetryDelay, options.minRetryDelay * (1 << min(failures - 1, 10)))
+                logger.error(
+                    "replica apply loop failed; resubscribing from its cursor",
+                    metadata: ["replica": "\(replicaId)", "cursor": "\(appliedSeq)", "retry_in": "\(wait)", "error": "\(error)"])
+                try? await Task.sleep(for: wait)
+                continue
+            }
         }
         await stop()
     }
@@ -119,10 +132,11 @@ public actor ReplicaRunner {
             appliedSeq = event.seq
             appliedAt = event.processedAt
         }
-        try await beat()
-        // Reported once the cursor is stored: after a crash the restarted replica continues from
-        // that cursor, so no event is reported twice.
+        // Reported before the cursor is stored: a crash in between reports these events again
+        // after the restart (at least once, in seq order), so a consumer that keeps its own last
+        // seq (like the controller's apply log) sees each event exactly once.
         for event in events { onApply?(event) }
+        try await beat()
         return true
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PlatformSim
+import Synchronization
 import Testing
 import TestSupport
 @testable import Core
@@ -37,10 +38,17 @@ struct FleetTests {
             try await Task.sleep(for: .seconds(19))
             churn.cancel()
             _ = await churn.value
-            // Then, once the platform is quiet, every replica reaches the head
-            try await Self.wait(60, "every replica at the head", f) {
+            // Then, once the platform is quiet, every replica reaches a head that stays put (a
+            // reconnect or heal sync may still publish for a moment)
+            let lastMove = Mutex<(head: Int64, at: ContinuousClock.Instant)>((-1, .now))
+            try await Self.wait(60, "every replica at a head that stays put for 3 s", f) {
                 let head = try await f.store.position().headSeq
-                return try await f.store.replicas().allSatisfy { $0.appliedSeq == head && $0.state == .running }
+                let since = lastMove.withLock { last in
+                    if last.head != head { last = (head, .now) }
+                    return last.at
+                }
+                let there = try await f.store.replicas().allSatisfy { $0.appliedSeq == head && $0.state == .running }
+                return there && ContinuousClock.now - since >= .seconds(3)
             }
             // And the store holds exactly what the platform deploys
             let deployedOnPlatform = Set(await h.platform.all().filter { $0.deployment?.state == .deployed }.map(\.id))

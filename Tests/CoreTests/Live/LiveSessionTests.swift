@@ -20,13 +20,14 @@ struct LiveSessionTests {
         options.ackTimeout = ackTimeout
         options.minBackoff = .milliseconds(50)
         options.maxBackoff = .milliseconds(200)
+        options.healDelay = .milliseconds(100)
         let client = h.client(apiKey: apiKey)
         return LiveSession(
             platformURL: h.baseURL, apiKey: apiKey, handler: LiveEventHandler(store: f.store, platform: client), platform: client,
             options: options
-        ) { attempt in
-            if let sync { _ = try? await sync.run(trigger: attempt == 1 ? .startup : .reconnect, requestedBy: Actor(user: "t", clientAddress: nil)) }
-            connected.add()
+        ) { reason in
+            if let sync { _ = try? await sync.run(trigger: reason.trigger, requestedBy: Actor(user: "t", clientAddress: nil)) }
+            if case .connected = reason { connected.add() }
         }
     }
 
@@ -56,6 +57,22 @@ struct LiveSessionTests {
             let acks = await h.simulator.live.acks
             #expect(acks.map { $0["action"] } == ["deploy", "undeploy"])
             #expect(acks.allSatisfy { $0["status"] == "success" && $0["artifactId"] == id && $0["deploymentId"] == deployed.deployment?.deploymentId })
+        }
+    }
+
+    @Test func aDeployWhoseArchiveCannotBeFetchedIsHealedByASyncSoonAfter() async throws {
+        try await Self.withConnectedSession { f, h, connected in
+            // Given the platform's batch endpoint fails once
+            await h.platform.addFault(SimFault(endpoint: .fetchBatch, status: 503, count: 1))
+            // When it redeploys an artifact over the live path
+            let id = try #require(await SyncEndToEndTests.deployedIds(h.platform).first)
+            let deployed = try #require(await h.simulator.perform(.deploy, on: id))
+            // Then the deploy is acknowledged as failed, and a heal sync applies it shortly after
+            try await waitUntil(seconds: 10) { await h.simulator.live.acks.count == 1 }
+            #expect(await h.simulator.live.acks.first?["errorCode"] == "FETCH_FAILED")
+            try await waitUntil(seconds: 10) { try await f.store.artifact(uuid: id)?.deploymentId == deployed.deployment?.deploymentId }
+            #expect(try await f.store.syncRuns(limit: 1).first?.trigger == .heal)
+            #expect(connected.count == 1)
         }
     }
 
