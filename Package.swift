@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "gwops", targets: ["gwops"]),
         .executable(name: "gwops-bench", targets: ["gwops-bench"]),
+        .executable(name: "gwops-campaign", targets: ["gwops-campaign"]),
         .library(name: "Core", targets: ["Core"]),
         .library(name: "PlatformSim", targets: ["PlatformSim"]),
     ],
@@ -71,6 +72,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "gwops", dependencies: ["Console"]),
+        .executableTarget(
+            name: "gwops-campaign",
+            dependencies: ["Core", "PlatformSim", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/Campaign"),
         .executableTarget(
             name: "gwops-bench",
             dependencies: [
