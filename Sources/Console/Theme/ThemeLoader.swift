@@ -1,5 +1,5 @@
 import Foundation
-internal import TOMLKit
+import Core
 
 /// A theme that could not be loaded: names the file and the reason.
 struct ThemeError: Error, Equatable, CustomStringConvertible {
@@ -72,9 +72,9 @@ enum ThemeLoader {
     static func parse(_ text: String, file: String) throws -> Theme {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ThemeError(file: file, reason: "line \(error.source.begin.line): \(error.description)")
+            table = try TOMLTable(parsing: text)
+        } catch let error as TOMLError {
+            throw ThemeError(file: file, reason: error.description)
         }
         for key in table.keys where !["name", "description", "roles"].contains(key) {
             throw ThemeError(file: file, reason: "unknown key \"\(key)\" (expected name, description, [roles])")

@@ -1,5 +1,4 @@
 import Foundation
-internal import TOMLKit
 
 /// Finds, reads and validates the TOML configuration file.
 ///
@@ -54,11 +53,9 @@ public enum ConfigLoader {
     public static func parse(_ text: String, file: String) throws -> GwopsConfig {
         let root: TOMLTable
         do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(file: file, line: error.source.begin.line, reason: error.description)
-        } catch {
-            throw ConfigError(file: file, reason: "not a valid TOML document (\(error))")
+            root = try TOMLTable(parsing: text)
+        } catch let error as TOMLError {
+            throw ConfigError(file: file, line: error.line, reason: error.reason)
         }
 
         let top = try Section(
@@ -178,7 +175,7 @@ private struct Section {
         self.file = file
         guard let table else { return }
         for key in table.keys where !allowed.contains(key) {
-            let isTable = table[key]?.type == .table
+            let isTable = table[key]?.table != nil
             var reason = isTable ? "unknown section" : "unknown key"
             if let guess = allowed.min(by: { editDistance(key, $0) < editDistance(key, $1) }),
                 editDistance(key, guess) <= min(2, key.count - 1)
@@ -200,19 +197,19 @@ private struct Section {
         return value
     }
 
-    private func value(_ key: String, expected: String, is type: TOMLType) throws -> TOMLValueConvertible? {
+    private func value<T>(_ key: String, expected: String, _ typed: (TOMLValue) -> T?) throws -> T? {
         guard let value = contents?[key] else { return nil }
-        guard value.type == type else { throw error(key, "must be \(expected) (got \(value.type))") }
-        return value
+        guard let result = typed(value) else { throw error(key, "must be \(expected) (got \(value.kind))") }
+        return result
     }
 
     func subsection(_ key: String, keys: [String]) throws -> Section {
-        let node = try value(key, expected: "a table", is: .table)
-        return try Section(node?.table, path: dotted(key), file: file, keys: keys)
+        let table = try value(key, expected: "a table", \.table)
+        return try Section(table, path: dotted(key), file: file, keys: keys)
     }
 
     func string(_ key: String) throws -> String? {
-        guard let text = try value(key, expected: "a string", is: .string)?.string else { return nil }
+        guard let text = try value(key, expected: "a string", \.string) else { return nil }
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw error(key, "must not be empty") }
         return text
     }
@@ -227,11 +224,11 @@ private struct Section {
     }
 
     func bool(_ key: String) throws -> Bool? {
-        try value(key, expected: "true or false", is: .bool)?.bool
+        try value(key, expected: "true or false", \.bool)
     }
 
     func int(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let number = try value(key, expected: "an integer", is: .int)?.int else { return nil }
+        guard let number = try value(key, expected: "an integer", \.int) else { return nil }
         guard range.contains(number) else {
             let bounds = range.upperBound == Int.max
                 ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
@@ -243,7 +240,7 @@ private struct Section {
     func choice<T: RawRepresentable & CaseIterable>(_ key: String, of _: T.Type) throws -> T?
     where T.RawValue == String {
         let names = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
-        guard let text = try value(key, expected: "one of \(names)", is: .string)?.string else { return nil }
+        guard let text = try value(key, expected: "one of \(names)", \.string) else { return nil }
         guard let choice = T(rawValue: text) else { throw error(key, "must be one of \(names) (got \"\(text)\")") }
         return choice
     }
@@ -253,21 +250,18 @@ private struct Section {
         guard let value = contents?[key] else { return nil }
         let parsed: Duration?
         let shown: String
-        switch value.type {
-        case .int:
-            let number = value.int ?? -1
+        switch value {
+        case .integer(let number):
             parsed = DurationParser.seconds(number)
             shown = String(number)
-        case .double:
-            let number = value.double ?? -1
+        case .float(let number):
             parsed = DurationParser.seconds(number)
             shown = String(number)
-        case .string:
-            let text = value.string ?? ""
+        case .string(let text):
             parsed = DurationParser.parse(text)
             shown = "\"\(text)\""
         default:
-            throw error(key, "must be a duration such as \"30s\" or a number of seconds (got \(value.type))")
+            throw error(key, "must be a duration such as \"30s\" or a number of seconds (got \(value.kind))")
         }
         guard let parsed else {
             throw error(key, "must be a duration such as \"250ms\", \"30s\", \"5m\", \"24h\" or \"7d\" (got \(shown))")
