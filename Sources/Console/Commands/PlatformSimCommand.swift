@@ -25,7 +25,7 @@ struct PlatformSimCommand: AsyncParsableCommand {
         guard host == "127.0.0.1" || host == "localhost" || host == "::1" || host.hasPrefix("127.") else {
             throw ValidationError("--listen must be a loopback address: the simulator's admin endpoints have no other protection")
         }
-        guard (apiKey == nil) != (apiKeyEnv == nil) else {
+        guard (apiKey == nil) != (apiKeyEnv == nil) || fault.contains("list") else {
             throw ValidationError("pass exactly one of --api-key or --api-key-env")
         }
         guard deployments >= 0 else { throw ValidationError("--deployments must be 0 or more") }

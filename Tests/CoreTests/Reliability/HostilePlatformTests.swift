@@ -62,6 +62,15 @@ struct HostilePlatformTests {
         #expect(try await Snapshot(f.store) == before)
     }
 
+    @Test func theCLIListsEveryFaultWithoutAnAPIKey() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let (status, out, err) = try await GwopsBinary.run(["platform-sim", "--fault", "list"], in: dir)
+        #expect(status == 0, "\(err)")
+        let names = out.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) }
+        #expect(names == HostileCatalog.all.map(\.name))
+    }
+
     // MARK: Steps
 
     /// The simulator's client with smaller caps than the defaults (16 MiB of JSON, 64 MiB of
