@@ -90,6 +90,9 @@ public final class PostgresServer: Sendable {
         try run()
     }
 
+    /// Starts a stopped server again on the same port and data.
+    public func start() throws { try run() }
+
     private static func terminate(_ pid: pid_t) {
         kill(pid, SIGINT)
         var status: Int32 = 0

@@ -119,4 +119,47 @@ struct PostgresRestartTests {
         #expect(applied.withLock { $0 } == Array(1...100))
         #expect(await runner.appliedSeq == 100)
     }
+
+    /// Found by the pg-restart campaign: the controller's apply loop gave up (and the process
+    /// exited) when the server stayed away long enough for a query to fail.
+    @Test func replicaWaitsOutAServerThatStaysDownForSeconds() async throws {
+        let server = try PostgresServer.launch()
+        defer { server.stop() }
+        let (publisher, url) = try await Self.freshStore(on: server)
+        defer { publisher.close() }
+        let replicaStore = try await PostgresStore.connect(url: url, gatewayId: Self.gatewayId, password: nil)
+        defer { replicaStore.close() }
+        let applied = Mutex<[Int64]>([])
+        var options = ReplicaOptions()
+        options.heartbeatInterval = .milliseconds(100)
+        options.fallbackPoll = .milliseconds(100)
+        options.maxRetryDelay = .milliseconds(400)
+        let runner = ReplicaRunner(store: replicaStore, replicaId: "r1", options: options) { event in
+            applied.withLock { $0.append(event.seq) }
+        }
+        let running = Task { try await runner.run() }
+        defer { running.cancel() }
+        let first = ArtifactEvents.change(Fixtures.summary("a0", deploymentId: "d0"), action: .create)
+        _ = try await publisher.publish([first])
+        try await Self.until { applied.withLock { $0.count } == 1 }
+
+        // When the server is down for 3 s (several failed retries) and comes back
+        server.stop()
+        try await Task.sleep(for: .seconds(3))
+        try server.start()
+        for i in 1..<20 {
+            let event = ArtifactEvents.change(Fixtures.summary("a\(i)", deploymentId: "d\(i)"), action: .create)
+            _ = try await Self.eventually { try await publisher.publish([event]) }
+        }
+
+        // Then the same runner applies what was published after, each event once, in order
+        try await Self.until { applied.withLock { $0.count } >= 20 }
+        #expect(applied.withLock { $0 } == Array(1...20))
+    }
+
+    /// Waits up to 60 s for `condition`.
+    static func until(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    }
 }
