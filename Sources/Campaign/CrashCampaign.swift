@@ -63,6 +63,13 @@ struct CampaignStore {
             backend: backend, directory: directory, sqlitePath: directory.file("gwops-\(n).db"), postgresURL: nil, server: nil)
     }
 
+    /// After a kill: on PostgreSQL, waits for the dead client's sessions to end (one can still
+    /// commit what the client sent before it died), so the checks see the settled store.
+    func settle() async throws {
+        guard let server, let postgresURL, let database = postgresURL.split(separator: "/").last else { return }
+        try await StoreFixture.waitForOtherSessionsToEnd(database: String(database), port: server.port)
+    }
+
     func open() async throws -> any GatewayStore {
         if let postgresURL { return try await PostgresStore.connect(url: postgresURL, gatewayId: Self.gatewayId, password: nil) }
         return try SQLiteStore(path: sqlitePath, gatewayId: Self.gatewayId)
@@ -99,11 +106,14 @@ struct CampaignStore {
 /// Tallies a campaign's kills and the problems found after them.
 struct Tally {
     var kills = 0
+    /// Runs that ended by themselves before their kill (not counted as kills).
+    var finishedFirst = 0
     var killedIn: [String: Int] = [:]
     var problems: [String] = []
 
     func report(_ title: String) {
-        say("\n\(title): \(kills) kills, \(problems.count) problems")
+        let extra = finishedFirst > 0 ? " (\(finishedFirst) more runs finished before their kill, not counted)" : ""
+        say("\n\(title): \(kills) kills, \(problems.count) problems\(extra)")
         for (moment, count) in killedIn.sorted(by: { $0.key < $1.key }) { say("  killed \(moment): \(count)") }
         for problem in problems.prefix(50) { say("  PROBLEM \(problem)") }
     }

@@ -30,8 +30,16 @@ struct SyncKills: AsyncParsableCommand {
             let resyncSeconds = try await Self.sync(config, env, directory)
             say("an unkilled full sync took \(f2(fullSeconds)) s, a resync \(f2(resyncSeconds)) s")
 
-            for n in 1...options.killCount {
-                let full = n % 2 == 1
+            // A run that finishes before its kill is not counted: every counted kill cut a
+            // process short (during startup or a run's phase).
+            var attempt = 0
+            while tally.kills < options.killCount {
+                attempt += 1
+                guard attempt <= options.killCount * 3 else {
+                    throw CampaignError("\(tally.finishedFirst) of \(attempt - 1) runs finished before their kill; runs too short to kill")
+                }
+                let n = tally.kills + 1
+                let full = attempt % 2 == 1
                 if full {
                     store = try await store.fresh(n)
                     config = store.writeConfig(platformURL: h.baseURL, extra: policy)
@@ -44,10 +52,15 @@ struct SyncKills: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
+                guard process.terminationReason == .uncaughtSignal else {
+                    tally.finishedFirst += 1
+                    continue
+                }
                 tally.kills += 1
 
+                try await store.settle()
                 let opened = try await store.open()
-                let moment = await Self.moment(process, opened, full: full)
+                let moment = await Self.moment(opened)
                 tally.killedIn[moment, default: 0] += 1
                 let label = "kill \(n) (\(full ? "full sync" : "resync"), \(f2(delay)) s, \(moment))"
                 tally.problems += try store.integrityProblems().map { "\(label): integrity_check: \($0)" }
@@ -78,9 +91,8 @@ struct SyncKills: AsyncParsableCommand {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
-    /// Where the killed run was: its phase, or "after it finished".
-    static func moment(_ process: Process, _ store: any GatewayStore, full: Bool) async -> String {
-        guard process.terminationReason == .uncaughtSignal else { return "after it finished" }
+    /// Where the killed run was: its phase, or before it began (opening the store, migrating).
+    static func moment(_ store: any GatewayStore) async -> String {
         guard let run = try? await store.syncRuns(limit: 1).first, run.outcome == .running else { return "before its run began" }
         return "while \(run.phase.rawValue)"
     }

@@ -51,6 +51,27 @@ public struct StoreFixture: Sendable {
         directory.remove()
     }
 
+    /// Waits until no other session is connected to `database`. After a client is killed its
+    /// server session can still finish, and commit, what the client had sent: a check that
+    /// reads the store before then races that commit.
+    public static func waitForOtherSessionsToEnd(database: String, port: Int, timeout: Duration = .seconds(30)) async throws {
+        let config = PostgresConnection.Configuration(
+            host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "postgres", tls: .disable)
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let connection = try await PostgresConnection.connect(configuration: config, id: 1, logger: logger)
+        defer { Task { try? await connection.close() } }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let rows = try await connection.query(
+                "SELECT count(*)::int8 FROM pg_stat_activity WHERE datname = \(database) AND pid <> pg_backend_pid()", logger: logger)
+            var count: Int64 = 0
+            for try await (n) in rows.decode(Int64.self) { count = n }
+            if count == 0 { return }
+            guard ContinuousClock.now < deadline else { throw HarnessError.process("\(count) sessions still on \(database) after \(timeout)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     public static func createDatabase(_ name: String, port: Int) async throws {
         let config = PostgresConnection.Configuration(
             host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "postgres", tls: .disable)

@@ -17,7 +17,8 @@ public enum StoreInvariants {
             events += page
         }
         if events.map(\.seq) != (head > 0 ? Array(1...head) : []) {
-            problems.append("hub seq is not 1…\(head) without gaps (\(events.count) events read)")
+            let again = try await store.position().headSeq
+            problems.append("hub seq is not 1…\(head) without gaps (\(events.count) events read, head read again: \(again))")
         }
         var newest: [String: HubEvent] = [:]
         for event in events { newest[event.entityId] = event }
