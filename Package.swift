@@ -90,7 +90,9 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core", "PlatformSim", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Core", "PlatformSim", "TestSupport"]),
+        .testTarget(
+            name: "ConsoleTests", dependencies: ["Console", "Core", "PlatformSim", "TestSupport"],
+            exclude: ["Views/__Snapshots__"]),
         .testTarget(name: "PlatformSimTests", dependencies: ["Core", "PlatformSim", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ],
     swiftLanguageModes: [.v6]
