@@ -41,7 +41,7 @@ struct SyncKills: AsyncParsableCommand {
                 let n = tally.kills + 1
                 let full = attempt % 2 == 1
                 if full {
-                    store = try await store.fresh(n)
+                    store = try await store.fresh(attempt)
                     config = store.writeConfig(platformURL: h.baseURL, extra: policy)
                 } else {
                     _ = await Self.changePlatform(h.platform, &rng)
