@@ -103,8 +103,10 @@ struct CampaignStore {
     }
 }
 
-/// Tallies a campaign's kills and the problems found after them.
+/// Tallies a campaign's kills (or restarts) and the problems found after them.
 struct Tally {
+    var noun = "kills"
+    var verb = "killed"
     var kills = 0
     /// Runs that ended by themselves before their kill (not counted as kills).
     var finishedFirst = 0
@@ -113,8 +115,8 @@ struct Tally {
 
     func report(_ title: String) {
         let extra = finishedFirst > 0 ? " (\(finishedFirst) more runs finished before their kill, not counted)" : ""
-        say("\n\(title): \(kills) kills, \(problems.count) problems\(extra)")
-        for (moment, count) in killedIn.sorted(by: { $0.key < $1.key }) { say("  killed \(moment): \(count)") }
+        say("\n\(title): \(kills) \(noun), \(problems.count) problems\(extra)")
+        for (moment, count) in killedIn.sorted(by: { $0.key < $1.key }) { say("  \(verb) \(moment): \(count)") }
         for problem in problems.prefix(50) { say("  PROBLEM \(problem)") }
     }
 }

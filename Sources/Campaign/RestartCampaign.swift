@@ -16,7 +16,7 @@ struct RestartCampaign: AsyncParsableCommand {
 
     func run() async throws {
         var rng = SplitMix(state: options.seed)
-        var tally = Tally()
+        var tally = Tally(noun: "restarts", verb: "restarted")
         let env = ["GWOPS_TEST_API_KEY": SimulatorHarness.apiKey]
         let restarts = max(1, options.killCount / 2)
         say("PostgreSQL restart campaign: \(restarts) restarts under syncs, \(restarts) under a fleet, seed \(options.seed)")
@@ -36,7 +36,7 @@ struct RestartCampaign: AsyncParsableCommand {
                 try server.restart()
                 await GwopsBinary.exit(of: process)
                 tally.kills += 1
-                tally.killedIn[process.terminationStatus == 0 ? "sync finished anyway" : "sync failed, as it should", default: 0] += 1
+                tally.killedIn[process.terminationStatus == 0 ? "under a sync that finished anyway" : "under a sync that failed, as it should", default: 0] += 1
                 let label = "restart \(n) under a sync"
                 let opened = try await store.open()
                 defer { (opened as? PostgresStore)?.close() }

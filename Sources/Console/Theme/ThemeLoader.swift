@@ -1,5 +1,5 @@
-import Foundation
 import Core
+import Foundation
 
 /// A theme that could not be loaded: names the file and the reason.
 struct ThemeError: Error, Equatable, CustomStringConvertible {
