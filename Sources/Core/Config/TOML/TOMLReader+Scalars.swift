@@ -1,40 +1,24 @@
 /// Strings, numbers and booleans.
 extension TOMLReader {
-    /// `"…"` with escapes, or `"""…"""`.
-    mutating func basicString() throws -> String {
-        if peek(1) == .quote, peek(2) == .quote { return try multilineString(quote: .quote) }
+    /// A string opened by `quote`: `"…"` with escapes, `'…'` as written, or their multi-line
+    /// forms.
+    mutating func string(quote: UInt8) throws -> String {
+        if peek(1) == quote, peek(2) == quote { return try multilineString(quote: quote) }
         at += 1
         var out: [UInt8] = []
         while true {
             guard let byte = peek(), byte != .newline, byte != .carriageReturn else {
-                throw fail("a string is missing its closing \"")
+                throw fail("a string is missing its closing \(Character(Unicode.Scalar(quote)))")
             }
-            switch byte {
-            case .quote:
+            if byte == quote {
                 at += 1
                 return String(decoding: out, as: UTF8.self)
-            case .backslash:
+            }
+            if byte == .backslash, quote == .quote {
                 try escape(into: &out)
-            default:
+            } else {
                 try character(byte, into: &out)
             }
-        }
-    }
-
-    /// `'…'` as written, or `'''…'''`.
-    mutating func literalString() throws -> String {
-        if peek(1) == .apostrophe, peek(2) == .apostrophe { return try multilineString(quote: .apostrophe) }
-        at += 1
-        var out: [UInt8] = []
-        while true {
-            guard let byte = peek(), byte != .newline, byte != .carriageReturn else {
-                throw fail("a string is missing its closing '")
-            }
-            if byte == .apostrophe {
-                at += 1
-                return String(decoding: out, as: UTF8.self)
-            }
-            try character(byte, into: &out)
         }
     }
 

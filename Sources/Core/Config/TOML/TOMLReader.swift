@@ -104,12 +104,9 @@ struct TOMLReader {
             skipBlanks()
             guard parts.count < Self.maxDepth else { throw fail("a key with more than \(Self.maxDepth) parts") }
             switch peek() {
-            case .quote?:
-                guard peek(1) != .quote || peek(2) != .quote else { throw fail("a key cannot be a multi-line string") }
-                parts.append(try basicString())
-            case .apostrophe?:
-                guard peek(1) != .apostrophe || peek(2) != .apostrophe else { throw fail("a key cannot be a multi-line string") }
-                parts.append(try literalString())
+            case let quote? where quote == .quote || quote == .apostrophe:
+                guard peek(1) != quote || peek(2) != quote else { throw fail("a key cannot be a multi-line string") }
+                parts.append(try string(quote: quote))
             case let byte? where byte.isBareKey:
                 let start = at
                 while let byte = peek(), byte.isBareKey { at += 1 }
@@ -159,8 +156,7 @@ struct TOMLReader {
     mutating func value(depth: Int) throws -> TOMLValue {
         guard depth < Self.maxDepth else { throw fail("values nested more than \(Self.maxDepth) deep") }
         switch peek() {
-        case .quote?: return .string(try basicString())
-        case .apostrophe?: return .string(try literalString())
+        case let quote? where quote == .quote || quote == .apostrophe: return .string(try string(quote: quote))
         case .openBracket?: return .array(try array(depth: depth))
         case .openBrace?: return .table(try inlineTable(depth: depth))
         case nil, .newline?, .carriageReturn?, .hash?: throw fail("expected a value, found \(describeNext())")
