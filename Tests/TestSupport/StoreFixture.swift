@@ -55,10 +55,7 @@ public struct StoreFixture: Sendable {
     /// server session can still finish, and commit, what the client had sent: a check that
     /// reads the store before then races that commit.
     public static func waitForOtherSessionsToEnd(database: String, port: Int, timeout: Duration = .seconds(30)) async throws {
-        let config = PostgresConnection.Configuration(
-            host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "postgres", tls: .disable)
-        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        let connection = try await PostgresConnection.connect(configuration: config, id: 1, logger: logger)
+        let (connection, logger) = try await adminConnection(port: port)
         defer { Task { try? await connection.close() } }
         let deadline = ContinuousClock.now + timeout
         while true {
@@ -72,11 +69,16 @@ public struct StoreFixture: Sendable {
         }
     }
 
-    public static func createDatabase(_ name: String, port: Int) async throws {
+    /// A connection as `postgres` to the `postgres` database of the cluster on `port`.
+    static func adminConnection(port: Int) async throws -> (PostgresConnection, Logger) {
         let config = PostgresConnection.Configuration(
             host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "postgres", tls: .disable)
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        let connection = try await PostgresConnection.connect(configuration: config, id: 1, logger: logger)
+        return (try await PostgresConnection.connect(configuration: config, id: 1, logger: logger), logger)
+    }
+
+    public static func createDatabase(_ name: String, port: Int) async throws {
+        let (connection, logger) = try await adminConnection(port: port)
         defer { Task { try? await connection.close() } }
         try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
     }

@@ -33,8 +33,7 @@ struct MultiProcessConsumerTests {
 
         // And each applied 1...500 exactly once, in order, and stopped cleanly
         for r in 1...3 {
-            let log = try String(contentsOfFile: f.directory.file("r\(r).log"), encoding: .utf8)
-            let seqs = log.split(separator: "\n").compactMap { Int64($0.split(separator: " ").first ?? "") }
+            let seqs = try ApplyLogFile.seqs(f.directory.file("r\(r).log"))
             #expect(seqs == Array(1...500), "replica r\(r)")
         }
         for (i, p) in processes.enumerated() {

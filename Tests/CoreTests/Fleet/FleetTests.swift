@@ -59,8 +59,7 @@ struct FleetTests {
             // And each replica applied every event once, in order; the killed one resumed after its cursor
             let head = try await f.store.position().headSeq
             for r in 1...3 {
-                let log = try String(contentsOfFile: f.directory.file("r\(r).log"), encoding: .utf8)
-                let seqs = log.split(separator: "\n").compactMap { Int64($0.split(separator: " ").first ?? "") }
+                let seqs = try ApplyLogFile.seqs(f.directory.file("r\(r).log"))
                 #expect(seqs == Array(1...head), "replica r\(r): \(seqs.count) applied of \(head), duplicates \(seqs.count - Set(seqs).count)")
             }
         }

@@ -81,43 +81,23 @@ struct PostgresRestartTests {
         defer { server.stop() }
         let (publisher, url) = try await Self.freshStore(on: server)
         defer { publisher.close() }
-        let replicaStore = try await PostgresStore.connect(url: url, gatewayId: Self.gatewayId, password: nil)
-        defer { replicaStore.close() }
-        let applied = Mutex<[Int64]>([])
         var options = ReplicaOptions()
         options.heartbeatInterval = .milliseconds(200)
-        let runner = ReplicaRunner(store: replicaStore, replicaId: "r1", options: options) { event in
-            applied.withLock { $0.append(event.seq) }
-        }
-        let running = Task { try await runner.run() }
-        defer { running.cancel() }
-
-        func publish(_ range: Range<Int>) async throws {
-            for i in range {
-                let event = ArtifactEvents.change(Fixtures.summary("a\(i)", deploymentId: "d\(i)"), action: .create)
-                _ = try await Self.eventually { try await publisher.publish([event]) }
-            }
-        }
-        func waitForApplied(_ count: Int) async throws {
-            let deadline = ContinuousClock.now + .seconds(60)
-            while applied.withLock({ $0.count }) < count {
-                guard ContinuousClock.now < deadline else { return }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
+        let replica = try await RecordingReplica.start(url: url, options: options)
+        defer { replica.stop() }
 
         // Given a replica that applied 50 events
-        try await publish(0..<50)
-        try await waitForApplied(50)
+        try await Self.publish(0..<50, to: publisher)
+        try await Self.until { replica.applied.count >= 50 }
 
         // When the server restarts and 50 more events are published after it is back
         try server.restart()
-        try await publish(50..<100)
-        try await waitForApplied(100)
+        try await Self.publish(50..<100, to: publisher)
+        try await Self.until { replica.applied.count >= 100 }
 
         // Then the replica is still running and applied each event once, in order
-        #expect(applied.withLock { $0 } == Array(1...100))
-        #expect(await runner.appliedSeq == 100)
+        #expect(replica.applied == Array(1...100))
+        #expect(await replica.runner.appliedSeq == 100)
     }
 
     /// Found by the pg-restart campaign: the controller's apply loop gave up (and the process
@@ -127,34 +107,32 @@ struct PostgresRestartTests {
         defer { server.stop() }
         let (publisher, url) = try await Self.freshStore(on: server)
         defer { publisher.close() }
-        let replicaStore = try await PostgresStore.connect(url: url, gatewayId: Self.gatewayId, password: nil)
-        defer { replicaStore.close() }
-        let applied = Mutex<[Int64]>([])
         var options = ReplicaOptions()
         options.heartbeatInterval = .milliseconds(100)
         options.fallbackPoll = .milliseconds(100)
         options.maxRetryDelay = .milliseconds(400)
-        let runner = ReplicaRunner(store: replicaStore, replicaId: "r1", options: options) { event in
-            applied.withLock { $0.append(event.seq) }
-        }
-        let running = Task { try await runner.run() }
-        defer { running.cancel() }
-        let first = ArtifactEvents.change(Fixtures.summary("a0", deploymentId: "d0"), action: .create)
-        _ = try await publisher.publish([first])
-        try await Self.until { applied.withLock { $0.count } == 1 }
+        let replica = try await RecordingReplica.start(url: url, options: options)
+        defer { replica.stop() }
+        try await Self.publish(0..<1, to: publisher)
+        try await Self.until { replica.applied.count == 1 }
 
         // When the server is down for 3 s (several failed retries) and comes back
         server.stop()
         try await Task.sleep(for: .seconds(3))
         try server.start()
-        for i in 1..<20 {
-            let event = ArtifactEvents.change(Fixtures.summary("a\(i)", deploymentId: "d\(i)"), action: .create)
-            _ = try await Self.eventually { try await publisher.publish([event]) }
-        }
+        try await Self.publish(1..<20, to: publisher)
 
         // Then the same runner applies what was published after, each event once, in order
-        try await Self.until { applied.withLock { $0.count } >= 20 }
-        #expect(applied.withLock { $0 } == Array(1...20))
+        try await Self.until { replica.applied.count >= 20 }
+        #expect(replica.applied == Array(1...20))
+    }
+
+    /// One create event per index, each retried until the server takes it.
+    static func publish(_ range: Range<Int>, to publisher: PostgresStore) async throws {
+        for i in range {
+            let event = ArtifactEvents.change(Fixtures.summary("a\(i)", deploymentId: "d\(i)"), action: .create)
+            _ = try await eventually { try await publisher.publish([event]) }
+        }
     }
 
     /// Waits up to 60 s for `condition`.
@@ -162,4 +140,40 @@ struct PostgresRestartTests {
         let deadline = ContinuousClock.now + .seconds(60)
         while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
     }
+}
+
+/// A `ReplicaRunner` on its own connection, recording the seq of every event it applies.
+final class RecordingReplica: Sendable {
+    let store: PostgresStore
+    let runner: ReplicaRunner
+    private let seqs: AppliedSeqs
+    private let running: Task<Void, any Error>
+
+    var applied: [Int64] { seqs.list.withLock { $0 } }
+
+    private init(store: PostgresStore, runner: ReplicaRunner, seqs: AppliedSeqs, running: Task<Void, any Error>) {
+        self.store = store
+        self.runner = runner
+        self.seqs = seqs
+        self.running = running
+    }
+
+    static func start(url: String, options: ReplicaOptions) async throws -> RecordingReplica {
+        let store = try await PostgresStore.connect(url: url, gatewayId: PostgresRestartTests.gatewayId, password: nil)
+        let seqs = AppliedSeqs()
+        let runner = ReplicaRunner(store: store, replicaId: "r1", options: options) { event in
+            seqs.list.withLock { $0.append(event.seq) }
+        }
+        let running = Task { try await runner.run() }
+        return RecordingReplica(store: store, runner: runner, seqs: seqs, running: running)
+    }
+
+    func stop() {
+        running.cancel()
+        store.close()
+    }
+}
+
+final class AppliedSeqs: Sendable {
+    let list = Mutex<[Int64]>([])
 }
