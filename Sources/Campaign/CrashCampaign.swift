@@ -37,18 +37,21 @@ struct CampaignStore {
     let backend: String
     let directory: TemporaryDirectory
     let sqlitePath: String
-    let postgresURL: String?
+    /// The PostgreSQL database, nil on SQLite.
+    let database: String?
     let server: PostgresServer?
     static let gatewayId = "gw-campaign"
 
+    var postgresURL: String? { database.flatMap { server?.url(database: $0) } }
+
     static func make(_ backend: String, in directory: TemporaryDirectory) async throws -> CampaignStore {
         guard backend == "postgres" else {
-            return CampaignStore(backend: backend, directory: directory, sqlitePath: directory.file("gwops.db"), postgresURL: nil, server: nil)
+            return CampaignStore(backend: backend, directory: directory, sqlitePath: directory.file("gwops.db"), database: nil, server: nil)
         }
         let server = try PostgresServer.launch(durable: true)
         try await StoreFixture.createDatabase("campaign", port: server.port)
         return CampaignStore(
-            backend: backend, directory: directory, sqlitePath: "unused", postgresURL: server.url(database: "campaign"), server: server)
+            backend: backend, directory: directory, sqlitePath: "unused", database: "campaign", server: server)
     }
 
     /// An empty store of the same backend (a new file or database), the old one removed.
@@ -56,18 +59,18 @@ struct CampaignStore {
         if let server {
             try await StoreFixture.createDatabase("campaign_\(n)", port: server.port)
             return CampaignStore(
-                backend: backend, directory: directory, sqlitePath: sqlitePath, postgresURL: server.url(database: "campaign_\(n)"), server: server)
+                backend: backend, directory: directory, sqlitePath: sqlitePath, database: "campaign_\(n)", server: server)
         }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sqlitePath + suffix) }
         return CampaignStore(
-            backend: backend, directory: directory, sqlitePath: directory.file("gwops-\(n).db"), postgresURL: nil, server: nil)
+            backend: backend, directory: directory, sqlitePath: directory.file("gwops-\(n).db"), database: nil, server: nil)
     }
 
     /// After a kill: on PostgreSQL, waits for the dead client's sessions to end (one can still
     /// commit what the client sent before it died), so the checks see the settled store.
     func settle() async throws {
-        guard let server, let postgresURL, let database = postgresURL.split(separator: "/").last else { return }
-        try await StoreFixture.waitForOtherSessionsToEnd(database: String(database), port: server.port)
+        guard let server, let database else { return }
+        try await StoreFixture.waitForOtherSessionsToEnd(database: database, port: server.port)
     }
 
     func open() async throws -> any GatewayStore {

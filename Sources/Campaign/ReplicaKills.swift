@@ -68,8 +68,7 @@ struct ReplicaKills: AsyncParsableCommand {
         let head = try await store.position().headSeq
         var problems: [String] = []
         for replica in replicas {
-            let log = (try? String(contentsOfFile: directory.file("\(replica).log"), encoding: .utf8)) ?? ""
-            let seqs = log.split(separator: "\n").compactMap { Int64($0.split(separator: " ").first ?? "") }
+            let seqs = (try? ApplyLogFile.seqs(directory.file("\(replica).log"))) ?? []
             let duplicates = seqs.count - Set(seqs).count
             let missingSeqs = head == 0 ? [] : Set(1...head).subtracting(seqs).sorted()
             let missing = missingSeqs.count
