@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
         .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         .target(
@@ -41,6 +42,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
@@ -86,10 +88,19 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Core", "PlatformSim", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "Core", "PlatformSim", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "PlatformSim", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .testTarget(
+            name: "CoreTests",
+            dependencies: [
+                "Core", "PlatformSim", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Fixtures/Wire")]),
         .testTarget(
             name: "ConsoleTests", dependencies: ["Console", "Core", "PlatformSim", "TestSupport"],
             exclude: ["Views/__Snapshots__"]),

@@ -12,6 +12,7 @@ let package = Package(
         .executableTarget(name: "FuzzArchive", dependencies: ["FuzzDriver", .product(name: "Core", package: "gwops")]),
         .executableTarget(name: "FuzzPlatformJSON", dependencies: ["FuzzDriver", .product(name: "Core", package: "gwops")]),
         .executableTarget(name: "FuzzConfig", dependencies: ["FuzzDriver", .product(name: "Core", package: "gwops")]),
+        .executableTarget(name: "FuzzYAMLMetadata", dependencies: ["FuzzDriver", .product(name: "Core", package: "gwops")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -21,6 +21,12 @@ extension PlatformSimulator {
         }
     }
 
+    /// The platform middleware's error body (`apperror/write.go`), used before the WebSocket upgrade.
+    static func middlewareError(_ status: HTTPResponse.Status, code: String, _ message: String) throws -> Response {
+        let body = try JSONSerialization.data(withJSONObject: ["status": "error", "code": code, "message": message], options: [.sortedKeys])
+        return Response(status: status, headers: jsonHeaders, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
     /// Sleeps for a delay fault; returns the error response of a status fault.
     func apply(_ fault: SimFault?) async throws -> Response? {
         guard let fault else { return nil }

@@ -13,11 +13,17 @@ public struct PlatformSimulator: Sendable {
     public let apiKey: String
     /// The live path's connections, frames and acks.
     public let live = SimLiveHub()
+    /// API keys and subscriptions.
+    public let credentials = SimCredentials()
+    /// How often the live path pings each gateway; a connection whose pong does not come
+    /// within one period is closed. The platform pings every 20 s (and waits 30).
+    public let pingPeriod: Duration
     let logger: Logger
 
-    public init(platform: SimulatedPlatform, apiKey: String, logger: Logger = .silent("gwops.platform-sim")) {
+    public init(platform: SimulatedPlatform, apiKey: String, pingPeriod: Duration = .seconds(20), logger: Logger = .silent("gwops.platform-sim")) {
         self.platform = platform
         self.apiKey = apiKey
+        self.pingPeriod = pingPeriod
         self.logger = logger
     }
 
@@ -31,10 +37,10 @@ public struct PlatformSimulator: Sendable {
         quiet.logLevel = .critical
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(autoPing: .enabled(timePeriod: .seconds(20))))) { request, _, _ in
+            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(autoPing: .enabled(timePeriod: pingPeriod)))) { request, _, _ in
                 // The live path: upgrade only with the right api-key; otherwise the router answers 401.
                 guard request.path?.hasPrefix("/api/internal/v1/ws/gateways/connect") == true,
-                      request.headerFields[HTTPField.Name("api-key")!] == self.apiKey
+                      request.headerFields[HTTPField.Name("api-key")!] == self.apiKey, await !self.live.rateLimited
                 else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in try await self.serveLive(inbound: inbound, outbound: outbound) }
             },
@@ -50,11 +56,18 @@ public struct PlatformSimulator: Sendable {
         api.post("deployments/fetch-batch") { request, context in try await self.fetchBatch(request, context) }
         api.post("artifacts/exists") { request, context in try await self.exists(request, context) }
         api.get("ws/gateways/connect") { request, _ in
-            try self.authorize(request)
-            return Response(status: .upgradeRequired)
+            // The platform's middleware answers before the upgrade, in its own body shape.
+            if await self.live.rateLimited {
+                return try Self.middlewareError(.tooManyRequests, code: "TOO_MANY_REQUESTS", "Connection rate limit exceeded. Please try again later.")
+            }
+            guard request.headers[HTTPField.Name("api-key")!] == self.apiKey else {
+                return try Self.middlewareError(.unauthorized, code: "UNAUTHORIZED", "Invalid or expired credentials.")
+            }
+            return Response(status: .badRequest)
         }
 
         let sim = router.group("sim")
+        credentialRoutes(api: api, sim: sim)
         sim.get("state") { request, _ in
             try self.authorize(request)
             let state = SimWire.State(artifacts: await self.platform.all().map(SimWire.stateEntry))
@@ -181,10 +194,15 @@ public struct PlatformSimulator: Sendable {
 
     /// One gateway connection: `connection.ack`, then every announced frame; acks are recorded.
     private func serveLive(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        if let refusal = await live.refusal {
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: ["type": "error", "message": refusal]), as: UTF8.self)
+            try await outbound.write(.text(text))
+            return
+        }
         let (id, frames, sendAck) = await live.connect()
         defer { Task { await live.disconnect(id) } }
         if sendAck {
-            let ack = #"{"type":"connection.ack","gatewayId":"sim-gateway","connectionId":"conn-\#(id)","timestamp":"\#(Timestamp.now.rfc3339)"}"#
+            let ack = #"{"type":"connection.ack","gatewayId":"sim-gateway","connectionId":"conn-\#(id)","timestamp":"\#(GoTime.local(.now))"}"#
             try await outbound.write(.text(ack))
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -222,11 +240,12 @@ public struct PlatformSimulator: Sendable {
         return try Self.json(SimWire.Deployments(deployments: listing), fault: fault)
     }
 
-    /// The batch endpoint's tar.gz: a directory per deployment holding its YAML.
+    /// The batch endpoint's tar.gz as the platform builds it (`utils/common.go`, WIRE.md): one
+    /// regular file per deployment, `{deploymentId}/{prefix}-{artifactId}.yaml`, no directory
+    /// entries, in random order (Go map iteration), mtime now, two zero blocks at the end.
     public static func archive(_ contents: [(SimArtifact, SimDeployment)]) throws -> [UInt8] {
-        var tar = TarWriter()
-        for (artifact, deployment) in contents {
-            tar.addDirectory(deployment.deploymentId + "/")
+        var tar = TarWriter(mtime: Int(Timestamp.now.milliseconds / 1000))
+        for (artifact, deployment) in contents.shuffled() {
             let name = "\(deployment.deploymentId)/\(artifact.kind.archivePrefix)-\(artifact.id).yaml"
             tar.addFile(name, content: Array(ContentGenerator.yaml(for: artifact).utf8))
         }

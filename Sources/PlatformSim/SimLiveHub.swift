@@ -12,10 +12,17 @@ public actor SimLiveHub {
     public private(set) var connections = 0
     /// When false, new connections get no `connection.ack` (to test the gateway's timeout).
     public var sendsConnectionAck = true
+    /// When set, new connections get `{"type":"error","message":…}` and are closed, as the
+    /// platform does over its connection limit.
+    public var refusal: String?
+    /// When true, upgrades are refused with 429 and the middleware's body (rate limit).
+    public var rateLimited = false
 
     public init() {}
 
     public func setSendsConnectionAck(_ value: Bool) { sendsConnectionAck = value }
+    public func setRefusal(_ message: String?) { refusal = message }
+    public func setRateLimited(_ value: Bool) { rateLimited = value }
 
     /// Registers a connection; frames to send arrive on the stream.
     func connect() -> (id: Int, frames: AsyncStream<String>, sendAck: Bool) {
@@ -50,19 +57,24 @@ public actor SimLiveHub {
         acks.append(payload.compactMapValues { $0 as? String })
     }
 
-    /// Announces what an admin operation did, as the platform's live events.
+    /// Announces what an admin operation did, as the platform's live events
+    /// (`service/gateway_events.go`): deploys and undeploys carry the deployment id and
+    /// `performedAt`; deletions only the id.
     func announce(_ a: SimArtifact, change: String) {
-        let idField = a.kind == .restApi ? "apiId" : (a.kind == .llmProvider ? "providerId" : "proxyId")
-        var payload: [String: String] = [idField: a.id]
+        var payload: [String: Any] = [a.kind.eventIdField: a.id]
         if change != "deleted", let d = a.deployment {
             payload["deploymentId"] = d.deploymentId
-            payload["performedAt"] = d.deployedAt.rfc3339
+            payload["performedAt"] = GoTime.json(d.deployedAt)
         }
+        announce(type: "\(a.kind.resourceType).\(change)", payload: payload)
+    }
+
+    /// Sends one event in the platform's envelope `{type, payload, timestamp, correlationId}`.
+    public func announce(type: String, payload: [String: Any]) {
         let frame: [String: Any] = [
-            "type": "\(a.kind.resourceType).\(change)", "payload": payload, "timestamp": Timestamp.now.rfc3339,
-            "correlationId": UUID().uuidString.lowercased(),
+            "type": type, "payload": payload, "timestamp": GoTime.local(.now), "correlationId": UUID().uuidString.lowercased(),
         ]
-        guard let data = try? JSONSerialization.data(withJSONObject: frame, options: [.sortedKeys]) else { return }
+        guard let data = try? JSONSerialization.data(withJSONObject: frame, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
         broadcast(String(decoding: data, as: UTF8.self))
     }
 }

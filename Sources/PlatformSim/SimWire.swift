@@ -47,7 +47,7 @@ enum SimWire {
     static func deployment(_ a: SimArtifact, _ d: SimDeployment) -> Deployment {
         Deployment(
             artifactId: a.id, deploymentId: d.deploymentId, kind: a.kind.rawValue, state: d.state.wire,
-            deployedAt: d.deployedAt.rfc3339, etag: d.etag)
+            deployedAt: GoTime.json(d.deployedAt), etag: d.etag)
     }
 
     static func stateEntry(_ a: SimArtifact) -> StateEntry {

@@ -176,11 +176,23 @@ struct SimCatalog {
         "dep-" + String(rng.next() & 0xFFFF_FFFF_FFFF, radix: 16)
     }
 
+    /// The mix of kinds: mostly REST APIs, some of every other kind.
+    static func kind(roll: UInt64) -> ArtifactKind {
+        switch roll {
+        case ..<46: .restApi
+        case ..<60: .llmProvider
+        case ..<74: .llmProxy
+        case ..<88: .mcp
+        case ..<94: .webSubApi
+        default: .webBrokerApi
+        }
+    }
+
     mutating func generate(at performedAt: Timestamp?, kind requested: ArtifactKind? = nil, forceDeployed: Bool = false) -> SimArtifact {
         let index = created
         created += 1
         let roll = rng.next() % 100
-        var kind = requested ?? (roll < 50 ? .restApi : roll < 65 ? .llmProvider : roll < 80 ? .llmProxy : .mcp)
+        var kind = requested ?? Self.kind(roll: roll)
         if kind == .llmProxy, providers.isEmpty { kind = .llmProvider }
         let id = rng.uuid()
         let providerId: String? = kind == .llmProxy ? providers[Int(rng.next() % UInt64(providers.count))] : nil

@@ -28,8 +28,12 @@ public struct TarWriter: Sendable {
 
     /// The entries written so far, without the two end-of-archive blocks.
     public private(set) var bytes: [UInt8] = []
+    /// Modification time written in every header, in seconds since the epoch.
+    public var mtime: Int
 
-    public init() {}
+    /// Headers as Go's `archive/tar` writes them for the platform: ustar, uid/gid 0, empty
+    /// user and group names.
+    public init(mtime: Int = 0) { self.mtime = mtime }
 
     /// Adds a directory entry; a trailing `/` is added when missing.
     public mutating func addDirectory(_ path: String) {
@@ -64,11 +68,17 @@ public struct TarWriter: Sendable {
         bytes + [UInt8](repeating: 0, count: 2 * Self.blockSize)
     }
 
-    /// Compresses bytes into one gzip stream.
+    /// Compresses bytes into one gzip member as Go's `compress/gzip` at BestSpeed writes it:
+    /// header `1f 8b 08 00 00000000 04 ff` (no name, no mtime, fastest, unknown OS).
     public static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
         var input = ByteBuffer(bytes: bytes)
-        var output = try input.compress(with: .gzip())
-        return output.readBytes(length: output.readableBytes) ?? []
+        var output = try input.compress(with: .gzip(configuration: .init(compressionLevel: .fastestCompression)))
+        var gz = output.readBytes(length: output.readableBytes) ?? []
+        // The header is outside the CRC (which covers the data): set it to Go's bytes.
+        if gz.count >= 10 {
+            gz.replaceSubrange(3..<10, with: [0, 0, 0, 0, 0, 0x04, 0xFF])
+        }
+        return gz
     }
 
     // MARK: - Encoding
@@ -111,13 +121,11 @@ public struct TarWriter: Sendable {
             }
             for index in 125..<128 { header[index] = size < 0 ? 0xFF : 0 }
         }
-        octal(0, at: 136, length: 12)  // mtime
+        octal(mtime, at: 136, length: 12)
         header[156] = type
         put(linkName, at: 157, length: 100)
         put(Array("ustar\0".utf8), at: 257, length: 6)
         put(Array("00".utf8), at: 263, length: 2)
-        put(Array("root".utf8), at: 265, length: 32)
-        put(Array("root".utf8), at: 297, length: 32)
         octal(0, at: 329, length: 8)  // devmajor
         octal(0, at: 337, length: 8)  // devminor
         for index in 148..<156 { header[index] = UInt8(ascii: " ") }

@@ -114,13 +114,13 @@ struct SimulatorContractTests {
             let response = try await RawHTTP(h).listDeployments()
             let listed = try response.json(Wire.Deployments.self).deployments
 
-            // Then every deployment is there once, grouped RestApi, LlmProvider, LlmProxy, Mcp
+            // Then every deployment is there once, grouped by kind
             #expect(response.status == 200)
             #expect(Set(listed.map(\.artifactId)) == Set(expected.map(\.0)))
             #expect(listed.count == expected.count)
             var kindsInOrder: [String] = []
             for d in listed where kindsInOrder.last != d.kind { kindsInOrder.append(d.kind) }
-            #expect(kindsInOrder == ["RestApi", "LlmProvider", "LlmProxy", "Mcp"])
+            #expect(kindsInOrder == ["RestApi", "LlmProvider", "LlmProxy", "Mcp", "WebSubApi", "WebBrokerApi"])
             #expect(Set(listed.map(\.state)).isSubset(of: ["DEPLOYED", "UNDEPLOYED"]))
         }
     }
@@ -216,12 +216,12 @@ struct SimulatorContractTests {
 
     // MARK: - fetch-batch
 
-    @Test func fetchBatchServesOneDirectoryPerDeploymentWithPrefixedFile() async throws {
-        try await SimulatorHarness.with(deployments: 60) { h in
+    @Test func fetchBatchServesOneFilePerDeploymentUnderItsId() async throws {
+        try await SimulatorHarness.with(deployments: 120) { h in
             // Given one deployment of each kind and an id the platform does not know
             let artifacts = await h.platform.all()
             let picked = ArtifactKind.allCases.compactMap { kind in artifacts.first { $0.kind == kind && $0.deployment != nil } }
-            #expect(picked.count == 4)
+            #expect(picked.count == ArtifactKind.allCases.count)
             let ids = picked.map { $0.deployment!.deploymentId }
 
             // When the batch is fetched

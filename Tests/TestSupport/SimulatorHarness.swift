@@ -19,10 +19,10 @@ public struct SimulatorHarness: Sendable {
 
     /// Starts a simulator, runs `body`, stops the simulator.
     public static func with<T: Sendable>(
-        deployments: Int, seed: UInt64 = 42, _ body: (SimulatorHarness) async throws -> T
+        deployments: Int, seed: UInt64 = 42, pingPeriod: Duration = .seconds(20), _ body: (SimulatorHarness) async throws -> T
     ) async throws -> T {
         let platform = SimulatedPlatform(deployments: deployments, seed: seed)
-        let simulator = PlatformSimulator(platform: platform, apiKey: apiKey)
+        let simulator = PlatformSimulator(platform: platform, apiKey: apiKey, pingPeriod: pingPeriod)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = Task { try await simulator.run(port: 0) { continuation.yield($0) } }
         var iterator = ports.makeAsyncIterator()

@@ -34,11 +34,19 @@ struct ControllerCommand: AsyncParsableCommand {
             if !noLive {
                 let handler = LiveEventHandler(
                     store: store, platform: client, orphanPolicy: config.controller.sync.orphanPolicy, logger: logger)
+                let credentials = CredentialLoad(
+                    store: store, platform: client, concurrency: config.controller.sync.fetchConcurrency, logger: logger)
                 live = LiveSession(
                     platformURL: config.platform.url, apiKey: try config.resolveAPIKey(environment: global.environment),
-                    handler: handler, platform: client, logger: logger
+                    tlsVerify: config.platform.tlsVerify, handler: handler, platform: client, logger: logger
                 ) { reason in
                     await ControllerService.sync(sync, trigger: reason.trigger, logger: logger)
+                    // As a gateway does when it connects: the keys and subscriptions to honour.
+                    if case .connected = reason {
+                        do { _ = try await credentials.run() } catch {
+                            logger.error("API keys and subscriptions not loaded", metadata: ["error": "\(error)"])
+                        }
+                    }
                 }
             }
         }

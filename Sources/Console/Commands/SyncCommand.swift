@@ -32,12 +32,19 @@ struct SyncCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let record = try await engine.run(trigger: .cli, requestedBy: Runtime.actor)
         let elapsed = (ContinuousClock.now - started).seconds
-        if json {
-            print(try Terminal.json(RunJSON(record, seconds: elapsed)))
-        } else {
-            print(RunText.render(record, seconds: elapsed))
+        // Then what a gateway loads when it connects: the keys and subscriptions at stake.
+        var credentials: CredentialLoad.Report?
+        if record.outcome == .succeeded {
+            credentials = try await CredentialLoad(
+                store: store, platform: client, concurrency: options.fetchConcurrency, logger: logger
+            ).run()
         }
-        if record.outcome != .succeeded {
+        if json {
+            print(try Terminal.json(RunJSON(record, seconds: elapsed, credentials: credentials)))
+        } else {
+            print(RunText.render(record, seconds: elapsed, credentials: credentials))
+        }
+        if record.outcome != .succeeded || credentials?.failed ?? 0 > 0 {
             throw ExitCode.failure
         }
     }
@@ -51,19 +58,29 @@ struct RunJSON: Encodable {
     var seconds: Double
     var counters: SyncCounters
     var errors: [String]
+    var credentials: Credentials?
 
-    init(_ r: SyncRunRecord, seconds: Double) {
+    struct Credentials: Encodable {
+        var apiKeys: Int
+        var subscriptions: Int
+        var apis: Int
+        var failed: Int
+        var failures: [String]
+    }
+
+    init(_ r: SyncRunRecord, seconds: Double, credentials c: CredentialLoad.Report? = nil) {
         id = r.id
         trigger = r.trigger.rawValue
         outcome = r.outcome.rawValue
         self.seconds = (seconds * 1000).rounded() / 1000
         counters = r.counters
         errors = r.errors
+        credentials = c.map { Credentials(apiKeys: $0.apiKeys, subscriptions: $0.subscriptions, apis: $0.apis, failed: $0.failed, failures: $0.failures) }
     }
 }
 
 enum RunText {
-    static func render(_ r: SyncRunRecord, seconds: Double) -> String {
+    static func render(_ r: SyncRunRecord, seconds: Double, credentials: CredentialLoad.Report? = nil) -> String {
         let c = r.counters
         var lines = [
             "sync run #\(r.id) \(r.outcome.rawValue) in \(String(format: "%.2f", seconds))s",
@@ -71,6 +88,10 @@ enum RunText {
             "  orphans: pending deletion \(c.pendingDeletion)  retained \(c.retained)  unverified \(c.unverified)  deleted \(c.deleted)",
         ]
         if c.missing > 0 { lines.append("  missing from archives: \(c.missing)") }
+        if let k = credentials {
+            lines.append("  loaded \(k.apiKeys) API key(s) and \(k.subscriptions) subscription(s) of \(k.apis) API(s)")
+            if k.failed > 0 { lines += ["  \(k.failed) key or subscription listing(s) failed (what they cover was kept):"] + k.failures.map { "    - \($0)" } }
+        }
         if !r.errors.isEmpty {
             lines.append("  \(c.errors) error(s):")
             lines += r.errors.prefix(20).map { "    - \($0)" }

@@ -1,16 +1,50 @@
 import Foundation
 
-/// A live-path frame from the platform, decoded (DESIGN §2 "Live events").
+/// A deploy or undeploy announced on the live path.
+public struct LiveDeploymentAction: Sendable, Equatable {
+    public var kind: ArtifactKind
+    public var artifactId: String
+    public var deploymentId: String
+    /// The platform's `performedAt`, millisecond precision (as stored).
+    public var performedAt: Timestamp
+    /// `performedAt` as the platform wrote it: the ack echoes it byte for byte, since the platform
+    /// matches acks on it.
+    public var performedAtText: String
+
+    public init(kind: ArtifactKind, artifactId: String, deploymentId: String, performedAt: Timestamp, performedAtText: String? = nil) {
+        self.kind = kind
+        self.artifactId = artifactId
+        self.deploymentId = deploymentId
+        self.performedAt = performedAt.millisecondPrecision
+        self.performedAtText = performedAtText ?? performedAt.rfc3339
+    }
+}
+
+/// A live-path frame from the platform, decoded (WIRE.md "WebSocket").
 public enum LiveEvent: Sendable, Equatable {
-    case deployed(kind: ArtifactKind, artifactId: String, deploymentId: String, performedAt: Timestamp)
-    case undeployed(kind: ArtifactKind, artifactId: String, deploymentId: String, performedAt: Timestamp)
+    case deployed(LiveDeploymentAction)
+    case undeployed(LiveDeploymentAction)
+    /// `*.deleted`: sent whether or not this gateway had the artifact.
     case deleted(kind: ArtifactKind, artifactId: String)
     case apiKeyCreated(APIKeyRecord)
-    case apiKeyRevoked(keyId: String)
-    case subscriptionCreated(SubscriptionRecord)
-    case subscriptionDeleted(subscriptionId: String)
+    case apiKeyUpdated(APIKeyUpdate)
+    case apiKeyRevoked(artifactId: String, keyName: String)
+    /// `subscription.created` and `subscription.updated`.
+    case subscriptionUpserted(SubscriptionRecord)
+    case subscriptionDeleted(artifactId: String, subscriptionId: String)
+    /// A platform event this gateway has no use for (subscription plans, applications, WebSub
+    /// HMAC secrets): recognised, counted, and left alone on purpose.
+    case ignored(type: String)
+    /// `{"type":"error","message":…}`: the platform refuses the connection (over its limit…).
+    case platformError(message: String)
     /// `connection.ack`: the first frame.
     case connectionAck(gatewayId: String, connectionId: String)
+
+    /// Event types the platform sends that a gwops gateway deliberately ignores.
+    public static let ignoredTypes: Set<String> = [
+        "subscriptionPlan.created", "subscriptionPlan.updated", "subscriptionPlan.deleted", "application.updated",
+        "websub.hmacsecret.created", "websub.hmacsecret.updated", "websub.hmacsecret.deleted",
+    ]
 
     /// Why a frame was not an event this gateway handles.
     public enum DecodeError: Error, Equatable, CustomStringConvertible {
@@ -27,54 +61,94 @@ public enum LiveEvent: Sendable, Equatable {
         }
     }
 
-    /// Decodes a JSON text frame `{type, payload, timestamp, correlationId, userId?}`.
+    /// Decodes a JSON text frame `{type, payload, timestamp, correlationId, userId?}`. Secrets in a
+    /// payload (a subscription token) are never read.
     public static func decode(_ text: String) throws -> LiveEvent {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
               let type = object["type"] as? String
         else { throw DecodeError.notJSON }
-        let payload = object["payload"] as? [String: Any] ?? [:]
-        func field(_ name: String) throws -> String {
-            guard let value = payload[name] as? String ?? object[name] as? String, !value.isEmpty else {
-                throw DecodeError.missingField(type: type, field: name)
-            }
-            return value
-        }
-        func time(_ name: String) throws -> Timestamp {
-            guard let t = Timestamp(rfc3339: try field(name)) else { throw DecodeError.missingField(type: type, field: name) }
-            return t.millisecondPrecision
-        }
-        if type == "connection.ack" { return .connectionAck(gatewayId: try field("gatewayId"), connectionId: try field("connectionId")) }
-        let parts = type.split(separator: ".", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { throw DecodeError.unknownType(type) }
-        let kinds: [String: (ArtifactKind, String)] = [
-            "api": (.restApi, "apiId"), "llmprovider": (.llmProvider, "providerId"), "llmproxy": (.llmProxy, "proxyId"),
-            "mcpproxy": (.mcp, "proxyId"),
-        ]
-        if let (kind, idField) = kinds[parts[0]] {
-            switch parts[1] {
-            case "deployed":
-                return .deployed(kind: kind, artifactId: try field(idField), deploymentId: try field("deploymentId"), performedAt: try time("performedAt"))
-            case "undeployed":
-                return .undeployed(kind: kind, artifactId: try field(idField), deploymentId: try field("deploymentId"), performedAt: try time("performedAt"))
-            case "deleted":
-                return .deleted(kind: kind, artifactId: try field(idField))
-            default:
-                throw DecodeError.unknownType(type)
-            }
-        }
+        let payload = Payload(type: type, fields: object["payload"] as? [String: Any] ?? [:], envelope: object)
         switch type {
+        case "connection.ack":
+            return .connectionAck(gatewayId: try payload.text("gatewayId"), connectionId: try payload.text("connectionId"))
+        case "error":
+            return .platformError(message: payload.optional("message") ?? "no message")
+        case _ where ignoredTypes.contains(type):
+            return .ignored(type: type)
         case "apikey.created":
-            return .apiKeyCreated(APIKeyRecord(
-                id: try field("keyId"), artifactUUID: try field("artifactId"), name: (payload["name"] as? String) ?? "", createdAt: .now))
+            return .apiKeyCreated(try apiKey(payload))
+        case "apikey.updated":
+            return .apiKeyUpdated(
+                APIKeyUpdate(
+                    artifactUUID: try payload.text("apiId"), name: try payload.text("keyName"),
+                    maskedKey: payload.optional("maskedApiKey") ?? "", hashes: payload.hashes(),
+                    expiresAt: payload.time("expiresAt"), updatedAt: payload.time("updatedAt") ?? .now))
         case "apikey.revoked":
-            return .apiKeyRevoked(keyId: try field("keyId"))
-        case "subscription.created":
-            return .subscriptionCreated(SubscriptionRecord(
-                id: try field("subscriptionId"), artifactUUID: try field("artifactId"), applicationId: try field("applicationId"), createdAt: .now))
+            return .apiKeyRevoked(artifactId: try payload.text("apiId"), keyName: try payload.text("keyName"))
+        case "subscription.created", "subscription.updated":
+            return .subscriptionUpserted(
+                SubscriptionRecord(
+                    id: try payload.text("subscriptionId"), artifactUUID: try payload.text("apiId"),
+                    applicationId: payload.optional("applicationId"), planId: payload.optional("subscriptionPlanId"),
+                    status: payload.optional("status") ?? "ACTIVE", createdAt: .now))
         case "subscription.deleted":
-            return .subscriptionDeleted(subscriptionId: try field("subscriptionId"))
+            return .subscriptionDeleted(artifactId: try payload.text("apiId"), subscriptionId: try payload.text("subscriptionId"))
+        default:
+            return try artifactEvent(type, payload)
+        }
+    }
+
+    private static func artifactEvent(_ type: String, _ payload: Payload) throws -> LiveEvent {
+        let parts = type.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let kind = ArtifactKind(resourceType: parts[0]) else { throw DecodeError.unknownType(type) }
+        let id = try payload.text(kind.eventIdField)
+        switch parts[1] {
+        case "deployed", "undeployed":
+            let text = try payload.text("performedAt")
+            guard let at = Timestamp(rfc3339: text) else { throw DecodeError.missingField(type: type, field: "performedAt") }
+            let action = LiveDeploymentAction(
+                kind: kind, artifactId: id, deploymentId: try payload.text("deploymentId"), performedAt: at, performedAtText: text)
+            return parts[1] == "deployed" ? .deployed(action) : .undeployed(action)
+        case "deleted":
+            return .deleted(kind: kind, artifactId: id)
         default:
             throw DecodeError.unknownType(type)
+        }
+    }
+
+    private static func apiKey(_ payload: Payload) throws -> APIKeyRecord {
+        let created = payload.time("createdAt") ?? .now
+        return APIKeyRecord(
+            id: try payload.text("uuid"), artifactUUID: try payload.text("apiId"), name: payload.optional("name") ?? "",
+            maskedKey: payload.optional("maskedApiKey") ?? "", hashes: payload.hashes(), status: "active",
+            expiresAt: payload.time("expiresAt"), createdAt: created, updatedAt: payload.time("updatedAt") ?? created)
+    }
+
+    /// A frame's payload, read field by field.
+    private struct Payload {
+        let type: String
+        let fields: [String: Any]
+        let envelope: [String: Any]
+
+        func optional(_ name: String) -> String? {
+            guard let value = fields[name] as? String ?? envelope[name] as? String, !value.isEmpty else { return nil }
+            return value
+        }
+
+        func text(_ name: String) throws -> String {
+            guard let value = optional(name) else { throw DecodeError.missingField(type: type, field: name) }
+            return value
+        }
+
+        func time(_ name: String) -> Timestamp? { optional(name).flatMap { Timestamp(rfc3339: $0) } }
+
+        /// `apiKeyHashes`: a JSON string holding `{algorithm: hash}` (an object is read too).
+        func hashes() -> [String: String] {
+            if let object = fields["apiKeyHashes"] as? [String: String] { return object }
+            guard let text = fields["apiKeyHashes"] as? String,
+                  let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+            else { return [:] }
+            return object.compactMapValues { $0 as? String }
         }
     }
 }
@@ -89,6 +163,20 @@ public struct DeploymentAck: Sendable, Equatable, Encodable {
     public var performedAt: String
     public var errorCode: String?
 
+    /// The platform's error codes (the real gateway's).
+    public static let processingError = "GATEWAY_PROCESSING_ERROR"
+    public static let deploymentIdMismatch = "DEPLOYMENT_ID_MISMATCH"
+
+    public init(_ action: LiveDeploymentAction, deploy: Bool, failed errorCode: String? = nil) {
+        self.deploymentId = action.deploymentId
+        self.artifactId = action.artifactId
+        self.resourceType = action.kind.resourceType
+        self.action = deploy ? "deploy" : "undeploy"
+        self.status = errorCode == nil ? "success" : "failed"
+        self.performedAt = action.performedAtText
+        self.errorCode = errorCode
+    }
+
     /// The frame text: `{"type":"deployment.ack","payload":{…}}`.
     public var frame: String {
         struct Envelope: Encodable {
@@ -96,7 +184,7 @@ public struct DeploymentAck: Sendable, Equatable, Encodable {
             var payload: DeploymentAck
         }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(Envelope(payload: self))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

@@ -1,8 +1,19 @@
 import Logging
 
+/// What the live path does after an event.
+public enum LiveOutcome: Sendable, Equatable {
+    /// Nothing to answer (a stale event, or one that is not a deploy or undeploy).
+    case none
+    case ack(DeploymentAck)
+    /// The event could not be applied now (the archive fetch or the store failed): a heal sync
+    /// follows, and the ack is decided after it by ``DeferredAcks``.
+    case deferred(LiveDeploymentAction, deploy: Bool)
+}
+
 /// Applies live-path events with the same guarded writes as sync, so the two can race safely:
 /// whichever carries the newer `performedAt` wins, the other is a no-op that publishes nothing
-/// and is not acknowledged.
+/// and is not acknowledged. Acks follow the real gateway (`gateway-controller`'s
+/// `controlplane/client.go`): an undeploy of an artifact this gateway does not have is a success.
 public struct LiveEventHandler: Sendable {
     let store: any GatewayStore
     let platform: any PlatformAPI
@@ -16,68 +27,83 @@ public struct LiveEventHandler: Sendable {
         self.logger = logger
     }
 
-    /// Applies `event`; returns the `deployment.ack` to send, if the contract asks for one.
-    public func handle(_ event: LiveEvent) async throws -> DeploymentAck? {
+    /// Applies `event`. Throws when the store fails on an event that has no ack (keys,
+    /// subscriptions, deletions); the caller heals those with a sync.
+    public func handle(_ event: LiveEvent) async throws -> LiveOutcome {
         switch event {
-        case .deployed(let kind, let id, let dep, let at):
-            return try await deploy(kind: kind, artifactId: id, deploymentId: dep, performedAt: at)
-        case .undeployed(let kind, let id, let dep, let at):
-            return try await undeploy(kind: kind, artifactId: id, deploymentId: dep, performedAt: at)
+        case .deployed(let action):
+            return await deploy(action)
+        case .undeployed(let action):
+            return await undeploy(action)
         case .deleted(_, let id):
             try await deleted(artifactId: id)
-            return nil
         case .apiKeyCreated(let key):
             try await store.addAPIKey(key)
-        case .apiKeyRevoked(let keyId):
-            try await store.removeAPIKey(id: keyId)
-        case .subscriptionCreated(let s):
+        case .apiKeyUpdated(let update):
+            if try await !store.updateAPIKey(update) {
+                logger.info("apikey.updated for a key this gateway does not have", metadata: ["artifact": "\(update.artifactUUID)"])
+            }
+        case .apiKeyRevoked(let artifact, let name):
+            try await store.removeAPIKey(artifactUUID: artifact, name: name)
+        case .subscriptionUpserted(let s):
             try await store.addSubscription(s)
-        case .subscriptionDeleted(let id):
+        case .subscriptionDeleted(_, let id):
             try await store.removeSubscription(id: id)
-        case .connectionAck:
+        case .connectionAck, .ignored, .platformError:
             break
         }
-        return nil
+        return .none
     }
 
-    private func ack(_ kind: ArtifactKind, _ id: String, _ dep: String, _ action: String, _ at: Timestamp, failed code: String? = nil) -> DeploymentAck {
-        DeploymentAck(
-            deploymentId: dep, artifactId: id, resourceType: kind.resourceType, action: action,
-            status: code == nil ? "success" : "failed", performedAt: at.rfc3339, errorCode: code)
-    }
-
-    private func deploy(kind: ArtifactKind, artifactId id: String, deploymentId dep: String, performedAt at: Timestamp) async throws -> DeploymentAck? {
-        // Stale already? Then nothing to fetch, nothing to ack.
-        if let local = try await store.artifact(uuid: id), let stored = local.deployedAt, stored >= at { return nil }
-        let remote = RemoteDeployment(
-            artifactId: id, deploymentId: dep, kind: kind, state: .deployed, deployedAt: at,
-            etag: DeploymentEtag.make(deploymentId: dep, deployedAt: at))
+    private func deploy(_ action: LiveDeploymentAction) async -> LiveOutcome {
         let files: [String: [ArchiveFile]]
         do {
-            files = try await platform.fetchDeployments([dep])
+            // Stale already? Then nothing to fetch, nothing to ack.
+            if let local = try await store.artifact(uuid: action.artifactId), let stored = local.deployedAt, stored >= action.performedAt {
+                return .none
+            }
+            files = try await platform.fetchDeployments([action.deploymentId])
         } catch {
-            logger.warning("live deploy: fetch failed; the next sync heals it", metadata: ["deployment": "\(dep)", "error": "\(error)"])
-            return ack(kind, id, dep, "deploy", at, failed: "FETCH_FAILED")
+            logger.warning("live deploy not applied yet; a sync heals it", metadata: ["deployment": "\(action.deploymentId)", "error": "\(error)"])
+            return .deferred(action, deploy: true)
         }
+        let remote = RemoteDeployment(
+            artifactId: action.artifactId, deploymentId: action.deploymentId, kind: action.kind, state: .deployed,
+            deployedAt: action.performedAt, etag: DeploymentEtag.make(deploymentId: action.deploymentId, deployedAt: action.performedAt))
         let mapped = ArtifactMapper.map([PlannedFetch(deployment: remote, reason: .new)], files: files)
         guard let artifact = mapped.artifacts.first else {
-            return ack(kind, id, dep, "deploy", at, failed: "DEPLOYMENT_NOT_FOUND")
+            logger.error("live deploy failed", metadata: ["reason": "\(mapped.missing.first?.reason ?? "no content")"])
+            return .ack(DeploymentAck(action, deploy: true, failed: DeploymentAck.processingError))
         }
-        switch try await store.upsertArtifacts([artifact]).first {
-        case .inserted, .updated: return ack(kind, id, dep, "deploy", at)
-        case .rejected: return ack(kind, id, dep, "deploy", at, failed: "INVALID_ARTIFACT")
-        case .stale, .none: return nil
+        do {
+            switch try await store.upsertArtifacts([artifact]).first {
+            case .inserted, .updated: return .ack(DeploymentAck(action, deploy: true))
+            case .rejected: return .ack(DeploymentAck(action, deploy: true, failed: DeploymentAck.processingError))
+            case .stale, .none: return .none
+            }
+        } catch {
+            logger.warning("live deploy not stored yet; a sync heals it", metadata: ["deployment": "\(action.deploymentId)", "error": "\(error)"])
+            return .deferred(action, deploy: true)
         }
     }
 
-    private func undeploy(kind: ArtifactKind, artifactId id: String, deploymentId dep: String, performedAt at: Timestamp) async throws -> DeploymentAck? {
-        guard let local = try await store.artifact(uuid: id) else {
-            return ack(kind, id, dep, "undeploy", at, failed: "ARTIFACT_NOT_FOUND")
+    private func undeploy(_ action: LiveDeploymentAction) async -> LiveOutcome {
+        do {
+            // Not here: already undeployed, as far as the platform is concerned.
+            guard let local = try await store.artifact(uuid: action.artifactId) else { return .ack(DeploymentAck(action, deploy: false)) }
+            if let current = local.deploymentId, current != action.deploymentId {
+                return .ack(DeploymentAck(action, deploy: false, failed: DeploymentAck.deploymentIdMismatch))
+            }
+            let outcome = try await store.updateStatuses([
+                StatusChange(
+                    uuid: action.artifactId, kind: action.kind, state: .undeployed, deploymentId: action.deploymentId,
+                    deployedAt: action.performedAt)
+            ])
+            return outcome.first == .updated ? .ack(DeploymentAck(action, deploy: false)) : .none
+        } catch {
+            logger.warning("live undeploy not stored yet; a sync heals it", metadata: ["deployment": "\(action.deploymentId)", "error": "\(error)"])
+            return .deferred(action, deploy: false)
         }
-        if let stored = local.deployedAt, stored >= at { return nil }
-        guard local.deploymentId == dep else { return ack(kind, id, dep, "undeploy", at, failed: "DEPLOYMENT_ID_MISMATCH") }
-        let outcome = try await store.updateStatuses([StatusChange(uuid: id, kind: kind, state: .undeployed, deploymentId: dep, deployedAt: at)])
-        return outcome.first == .updated ? ack(kind, id, dep, "undeploy", at) : nil
     }
 
     /// The platform deleted the artifact: like an orphan found by sync, it waits for a decision

@@ -1,17 +1,19 @@
 import Foundation
 import HTTPTypes
 import Logging
+internal import NIOSSL
+import Synchronization
 internal import WSClient
 
 /// Why the live path stopped for good.
 public enum LiveError: Error, Equatable, CustomStringConvertible {
-    /// The platform refused the api-key (401/403): retrying cannot help.
-    case unauthorized(status: Int)
+    /// The platform refused the api-key (401/403): retrying cannot help. `words`: what it said.
+    case unauthorized(status: Int, words: String? = nil)
 
     public var description: String {
         switch self {
-        case .unauthorized(let status):
-            "the platform refused the live connection (\(status)): check [platform] api_key_file / api_key_env"
+        case .unauthorized(let status, let words):
+            "the platform refused the live connection (\(status))\(words.map { ": \($0)" } ?? ""); check [platform] api_key_file / api_key_env"
         }
     }
 }
@@ -28,6 +30,9 @@ public struct LiveOptions: Sendable {
     /// A live event that could not be applied (the store was down, the archive fetch failed) is
     /// healed by a sync this long after, one for all the failures in between.
     public var healDelay: Duration = .seconds(2)
+    /// Events received but not applied yet beyond which the connection is dropped (the sync
+    /// after reconnecting catches up instead of an ever-growing queue).
+    public var maxBacklog = 10_000
 
     public init() {}
 }
@@ -55,15 +60,18 @@ public enum LiveSyncReason: Sendable, Equatable {
 public struct LiveSession: Sendable {
     let url: String
     let apiKey: String
+    let tlsVerify: Bool
     let handler: LiveEventHandler
     let platform: any PlatformAPI
     let options: LiveOptions
     let logger: Logger
     let onSync: @Sendable (LiveSyncReason) async -> Void
 
+    /// - Parameter tlsVerify: `[platform] tls_verify`: false skips certificate checks, as for REST.
     public init(
-        platformURL: String, apiKey: String, handler: LiveEventHandler, platform: any PlatformAPI, options: LiveOptions = LiveOptions(),
-        logger: Logger = .silent("gwops.live"), onSync: @escaping @Sendable (LiveSyncReason) async -> Void
+        platformURL: String, apiKey: String, tlsVerify: Bool = true, handler: LiveEventHandler, platform: any PlatformAPI,
+        options: LiveOptions = LiveOptions(), logger: Logger = .silent("gwops.live"),
+        onSync: @escaping @Sendable (LiveSyncReason) async -> Void
     ) {
         var base = platformURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -71,6 +79,7 @@ public struct LiveSession: Sendable {
         if base.hasPrefix("https://") { base = "wss://" + base.dropFirst(8) } else if base.hasPrefix("http://") { base = "ws://" + base.dropFirst(7) }
         self.url = base + "/ws/gateways/connect"
         self.apiKey = apiKey
+        self.tlsVerify = tlsVerify
         self.handler = handler
         self.platform = platform
         self.options = options
@@ -92,7 +101,12 @@ public struct LiveSession: Sendable {
                 return
             } catch {
                 logger.warning("live connection failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
-                if let status = await authorizationFailure() { throw LiveError.unauthorized(status: status) }
+                if let refusal = await platform.liveConnectionRefusal() {
+                    if let status = refusal.status, status == 401 || status == 403 {
+                        throw LiveError.unauthorized(status: status, words: refusal.words)
+                    }
+                    logger.warning("the platform refused the live connection", metadata: ["reason": "\(refusal)"])
+                }
             }
             if acknowledged.isSet { backoff = options.minBackoff }
             let jitter = Double.random(in: 0.5...1.0)
@@ -101,41 +115,70 @@ public struct LiveSession: Sendable {
         }
     }
 
-    /// A failed upgrade says nothing about why: ask an ordinary endpoint with the same key.
-    private func authorizationFailure() async -> Int? {
-        do {
-            _ = try await platform.listDeployments(since: Timestamp.now.adding(seconds: 86_400))
-            return nil
-        } catch let error as PlatformError {
-            if let status = error.status, status == 401 || status == 403 { return status }
-            return nil
-        } catch {
-            return nil
-        }
-    }
-
     private func connectOnce(attempt: Int, acknowledged: ManagedFlag) async throws {
         var headers = HTTPFields()
         headers[HTTPField.Name("api-key")!] = apiKey
         let config = WebSocketClientConfiguration(
             maxFrameSize: 1 << 20, additionalHeaders: headers, autoPing: .enabled(timePeriod: options.pingPeriod))
-        let (handler, logger, options, onSync) = (self.handler, self.logger, self.options, self.onSync)
-        try await WebSocketClient.connect(url: url, configuration: config, logger: logger) { inbound, outbound, _ in
+        var tls: TLSConfiguration?
+        if !tlsVerify {
+            var insecure = TLSConfiguration.makeClientConfiguration()
+            insecure.certificateVerification = .none
+            tls = insecure
+        }
+        let session = self
+        try await WebSocketClient.connect(url: url, configuration: config, tlsConfiguration: tls, logger: logger) { inbound, outbound, _ in
             var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
             // The first frame must be connection.ack, within the timeout.
-            let first = try await Self.first(&messages, within: options.ackTimeout)
-            guard case .text(let text)? = first, case .connectionAck? = try? LiveEvent.decode(text) else {
-                logger.warning("no connection.ack within \(Format.seconds(options.ackTimeout.seconds)); reconnecting")
+            let first = try await Self.first(&messages, within: session.options.ackTimeout)
+            var decoded: LiveEvent?
+            if case .text(let text)? = first { decoded = try? LiveEvent.decode(text) }
+            switch decoded {
+            case .connectionAck?:
+                acknowledged.set()
+            case .platformError(let message)?:
+                session.logger.error("the platform refused the live connection: \(message)")
+                return
+            default:
+                session.logger.warning("no connection.ack within \(Format.seconds(session.options.ackTimeout.seconds)); reconnecting")
                 try await outbound.close(.normalClosure, reason: "no connection.ack")
                 return
             }
-            acknowledged.set()
-            let sync = Task { await onSync(.connected(attempt: attempt)) }
-            let heal = HealScheduler(delay: options.healDelay) { await onSync(.heal) }
-            defer {
-                sync.cancel()
-                Task { await heal.cancel() }
+            try await session.serve(&messages, outbound: outbound, attempt: attempt)
+        }
+    }
+
+    /// Reads frames without pause, so pings and pongs flow however long an event takes, while
+    /// one task applies the events in arrival order and answers them.
+    private func serve(
+        _ messages: inout WebSocketInboundMessageStream.AsyncIterator, outbound: WebSocketOutboundWriter, attempt: Int
+    ) async throws {
+        let (handler, logger, options, onSync) = (self.handler, self.logger, self.options, self.onSync)
+        let (events, queue) = AsyncStream.makeStream(of: LiveEvent.self)
+        let backlog = Mutex(0)
+        let counters = LiveCounters()
+        let deferred = DeferredAcks()
+        let heal = HealScheduler(delay: options.healDelay) {
+            await onSync(.heal)
+            for ack in await deferred.resolve({ try await handler.store.artifact(uuid: $0)?.summary }) {
+                try? await outbound.write(.text(ack.frame))
             }
+            return await !deferred.isEmpty
+        }
+        let sync = Task { await onSync(.connected(attempt: attempt)) }
+        let applier = Task {
+            for await event in events {
+                backlog.withLock { $0 -= 1 }
+                await Self.apply(event, handler: handler, outbound: outbound, deferred: deferred, heal: heal, logger: logger)
+            }
+        }
+        defer {
+            sync.cancel()
+            Task { await heal.cancel() }
+            logger.info("live connection ended", metadata: counters.metadata)
+        }
+        var failure: Error?
+        do {
             while let message = try await messages.next() {
                 guard case .text(let frame) = message else { continue }
                 let event: LiveEvent
@@ -146,17 +189,56 @@ public struct LiveSession: Sendable {
                     logger.warning("live frame ignored", metadata: ["reason": "\(error)"])
                     continue
                 }
-                do {
-                    let ack = try await handler.handle(event)
-                    if ack?.errorCode == "FETCH_FAILED" { await heal.request() }
-                    if let ack { try await outbound.write(.text(ack.frame)) }
-                } catch is CancellationError {
-                    return  // shutting down
-                } catch {
-                    logger.error("live event not applied; a sync heals it shortly", metadata: ["error": "\(error)"])
-                    await heal.request()
+                counters.count(event)
+                switch event {
+                case .ignored, .connectionAck:
+                    continue
+                case .platformError(let message):
+                    logger.error("the platform reported an error on the live connection: \(message)")
+                    continue
+                default:
+                    break
                 }
+                guard backlog.withLock({ $0 += 1; return $0 }) <= options.maxBacklog else {
+                    logger.error("more than \(options.maxBacklog) live events wait to be applied; reconnecting (the sync after it catches up)")
+                    try await outbound.close(.goingAway, reason: "backlog")
+                    break
+                }
+                queue.yield(event)
             }
+        } catch {
+            failure = error
+        }
+        // Events already received are still applied (their acks may no longer reach the
+        // platform); on shutdown, the one in progress is abandoned.
+        queue.finish()
+        if failure is CancellationError { applier.cancel() }
+        await applier.value
+        if let failure { throw failure }
+    }
+
+    private static func apply(
+        _ event: LiveEvent, handler: LiveEventHandler, outbound: WebSocketOutboundWriter, deferred: DeferredAcks, heal: HealScheduler,
+        logger: Logger
+    ) async {
+        let outcome: LiveOutcome
+        do {
+            outcome = try await handler.handle(event)
+        } catch is CancellationError {
+            return
+        } catch {
+            logger.error("live event not applied; a sync heals it shortly", metadata: ["error": "\(error)"])
+            await heal.request()
+            return
+        }
+        switch outcome {
+        case .none:
+            break
+        case .ack(let ack):
+            do { try await outbound.write(.text(ack.frame)) } catch { logger.warning("deployment.ack not sent: the connection closed") }
+        case .deferred(let action, let deploy):
+            await deferred.add(action, deploy: deploy)
+            await heal.request()
         }
     }
 
@@ -188,12 +270,13 @@ final class ManagedFlag: @unchecked Sendable {
 }
 
 /// Runs `heal` once, `delay` after the first request; requests while one is pending join it.
+/// When `heal` returns true (work left), another heal follows.
 actor HealScheduler {
     private let delay: Duration
-    private let heal: @Sendable () async -> Void
+    private let heal: @Sendable () async -> Bool
     private var pending: Task<Void, Never>?
 
-    init(delay: Duration, heal: @escaping @Sendable () async -> Void) {
+    init(delay: Duration, heal: @escaping @Sendable () async -> Bool) {
         self.delay = delay
         self.heal = heal
     }
@@ -204,11 +287,41 @@ actor HealScheduler {
             try? await Task.sleep(for: delay)
             guard !Task.isCancelled else { return }
             self.started()
-            await heal()
+            if await heal(), !Task.isCancelled { self.request() }
         }
     }
 
     func cancel() { pending?.cancel() }
 
     private func started() { pending = nil }
+}
+
+/// What one connection received, by event type: logged when it ends (ignored events included,
+/// so a platform sending something new shows up without being an error).
+final class LiveCounters: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    func count(_ event: LiveEvent) {
+        let type: String =
+            switch event {
+            case .deployed(let a): "\(a.kind.resourceType).deployed"
+            case .undeployed(let a): "\(a.kind.resourceType).undeployed"
+            case .deleted(let kind, _): "\(kind.resourceType).deleted"
+            case .apiKeyCreated: "apikey.created"
+            case .apiKeyUpdated: "apikey.updated"
+            case .apiKeyRevoked: "apikey.revoked"
+            case .subscriptionUpserted: "subscription.upserted"
+            case .subscriptionDeleted: "subscription.deleted"
+            case .ignored(let type): "ignored " + type
+            case .platformError: "error"
+            case .connectionAck: "connection.ack"
+            }
+        counts.withLock { $0[type, default: 0] += 1 }
+    }
+
+    var metadata: Logger.Metadata {
+        counts.withLock { counts in
+            ["events": "\(counts.values.reduce(0, +))", "by_type": "\(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"]
+        }
+    }
 }

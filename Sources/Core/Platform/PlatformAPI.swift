@@ -29,4 +29,8 @@ public protocol PlatformAPI: Sendable {
     func fetchDeployments(_ deploymentIds: [String]) async throws -> [String: [ArchiveFile]]
     /// Whether each artifact exists on the platform, in request order.
     func artifactsExist(_ artifactIds: [String]) async throws -> [String: Bool]
+    /// Why the platform refuses the live connection, asked after an upgrade failed (the upgrade
+    /// says nothing about why): its answer to a plain request to the WebSocket endpoint, such as
+    /// 401 or 429 with its words; nil when it would accept an upgrade.
+    func liveConnectionRefusal() async -> PlatformError?
 }

@@ -92,6 +92,20 @@ public final class PlatformClient: PlatformAPI {
         return try Self.decodeExists(body, asked: artifactIds, endpoint: endpoint)
     }
 
+    public func liveConnectionRefusal() async -> PlatformError? {
+        let endpoint = "GET /ws/gateways/connect"
+        do {
+            _ = try await send(endpoint: endpoint, method: .GET, path: "/ws/gateways/connect", body: nil, accept: "application/json", cap: 64 * 1024)
+            return nil
+        } catch let error as PlatformError {
+            // 400/426: the key was accepted and only the upgrade was missing.
+            if let status = error.status, status == 400 || status == 426 { return nil }
+            return error
+        } catch {
+            return .transport(endpoint: endpoint, reason: Self.describe(error))
+        }
+    }
+
     /// A deployments listing body as domain types (bad entries reported, not applied).
     public static func decodeListing(_ body: [UInt8], endpoint: String = "GET /deployments", now: Timestamp = .now) throws -> DeploymentListing {
         let response: PlatformDTO.DeploymentsResponse = try decode(body, endpoint: endpoint)
@@ -144,7 +158,7 @@ public final class PlatformClient: PlatformAPI {
         guard (200..<300).contains(status) else {
             let errorBody = try? JSONDecoder().decode(PlatformDTO.ErrorBody.self, from: Data(bytes))
             throw PlatformError.http(
-                endpoint: endpoint, status: status, message: errorBody?.message ?? reason, description: errorBody?.description)
+                endpoint: endpoint, status: status, message: errorBody?.words.message ?? reason, description: errorBody?.words.detail)
         }
         return bytes
     }

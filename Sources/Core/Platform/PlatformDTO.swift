@@ -30,10 +30,29 @@ enum PlatformDTO {
         var artifacts: [ExistsEntry]
     }
 
-    struct ErrorBody: Codable {
-        var code: Int?
+    /// `{"code": int, "message", "description"}` from the REST handlers, or
+    /// `{"status":"error","code":"UNAUTHORIZED","message"}` from the middleware (the WebSocket's
+    /// 401/429): `code` is read as either.
+    struct ErrorBody: Decodable {
+        var code: String?
         var message: String?
         var description: String?
+
+        enum CodingKeys: String, CodingKey { case code, message, description }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            code = (try? c.decodeIfPresent(String.self, forKey: .code)) ?? (try? c.decodeIfPresent(Int.self, forKey: .code)).map(String.init)
+            message = try? c.decodeIfPresent(String.self, forKey: .message)
+            description = try? c.decodeIfPresent(String.self, forKey: .description)
+        }
+
+        /// The words for an operator: the message (with a symbolic code, when there is one) and
+        /// the description.
+        var words: (message: String?, detail: String?) {
+            guard let symbolic = code.flatMap({ Int($0) == nil ? $0 : nil }) else { return (message, description) }
+            return ((message.map { "\($0) " } ?? "") + "(\(symbolic))", description)
+        }
     }
 }
 

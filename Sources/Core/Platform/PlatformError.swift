@@ -23,6 +23,13 @@ public enum PlatformError: Error, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// What the platform said (message and description), when it answered with an error body.
+    public var words: String? {
+        guard case .http(_, _, let message, let description) = self else { return nil }
+        let words = [message, description].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+        return words.isEmpty ? nil : words
+    }
+
     /// True for failures that a retry may fix (5xx, 429, transport). 4xx other than 429 are final.
     public var isTransient: Bool {
         switch self {

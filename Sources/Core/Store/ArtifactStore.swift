@@ -48,10 +48,6 @@ public protocol ArtifactStore: Sendable {
     /// Guarded status updates and their events, in one transaction.
     func updateStatuses(_ changes: [StatusChange]) async throws -> [WriteOutcome]
     func dependents(of uuids: [String]) async throws -> [String: Dependents]
-    func addAPIKey(_ key: APIKeyRecord) async throws
-    func addSubscription(_ subscription: SubscriptionRecord) async throws
-    func removeAPIKey(id: String) async throws
-    func removeSubscription(id: String) async throws
     func artifactCounts() async throws -> ArtifactCounts
     /// API keys per artifact id (artifacts without keys are absent).
     func apiKeyCounts() async throws -> [String: Int]

@@ -60,7 +60,7 @@ public protocol AuditLog: Sendable {
 }
 
 /// Everything the engine needs from a backend.
-public protocol GatewayStore: ArtifactStore, EventLog, ReplicaRegistry, SyncRunLog, ReviewStore, AuditLog {
+public protocol GatewayStore: ArtifactStore, CredentialStore, EventLog, ReplicaRegistry, SyncRunLog, ReviewStore, AuditLog {
     var gatewayId: String { get }
     /// `sqlite` or `postgres`.
     var backendName: String { get }

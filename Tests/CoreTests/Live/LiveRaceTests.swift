@@ -31,36 +31,39 @@ struct LiveRaceTests {
                         let kind = await h.platform.artifact(id)!.kind
                         if rng.next() % 3 == 0, let current = await h.platform.artifact(id)?.deployment, current.state == .deployed {
                             _ = await h.platform.undeploy(id, performedAt: at)
-                            events.append(.undeployed(kind: kind, artifactId: id, deploymentId: current.deploymentId, performedAt: at))
+                            events.append(.undeployed(LiveDeploymentAction(kind: kind, artifactId: id, deploymentId: current.deploymentId, performedAt: at)))
                         } else {
                             let dep = "dep-r\(round)-\(n)-\(step)"
                             _ = await h.platform.deploy(id, deploymentId: dep, performedAt: at)
-                            events.append(.deployed(kind: kind, artifactId: id, deploymentId: dep, performedAt: at))
+                            events.append(.deployed(LiveDeploymentAction(kind: kind, artifactId: id, deploymentId: dep, performedAt: at)))
                         }
                     }
                 }
                 events.shuffle(using: &rng)
                 // When four deliverers and a sync race
                 let chunks = stride(from: 0, to: events.count, by: (events.count + 3) / 4).map { Array(events[$0..<min($0 + (events.count + 3) / 4, events.count)]) }
-                let acks = try await withThrowingTaskGroup(of: [(LiveEvent, DeploymentAck?)].self) { group in
+                let acks = try await withThrowingTaskGroup(of: [(LiveEvent, LiveOutcome)].self) { group in
                     for chunk in chunks {
-                        group.addTask { var out: [(LiveEvent, DeploymentAck?)] = []; for e in chunk { out.append((e, try await handler.handle(e))) }; return out }
+                        group.addTask { var out: [(LiveEvent, LiveOutcome)] = []; for e in chunk { out.append((e, try await handler.handle(e))) }; return out }
                     }
                     group.addTask {
                         try await Self.syncIgnoringBusy(engine)
                         return []
                     }
-                    var all: [(LiveEvent, DeploymentAck?)] = []
+                    var all: [(LiveEvent, LiveOutcome)] = []
                     for try await part in group { all += part }
                     return all
                 }
                 delivered += events.count
                 // Then acks echo the event and fail only on a deployment id mismatch
-                for (event, ack) in acks {
-                    guard let ack else { continue }
+                for (event, outcome) in acks {
+                    guard case .ack(let ack) = outcome else {
+                        #expect(outcome == .none, "\(event) was not applied: \(outcome)")
+                        continue
+                    }
                     switch event {
-                    case .deployed(_, let id, let dep, let at), .undeployed(_, let id, let dep, let at):
-                        #expect(ack.artifactId == id && ack.deploymentId == dep && ack.performedAt == at.rfc3339)
+                    case .deployed(let a), .undeployed(let a):
+                        #expect(ack.artifactId == a.artifactId && ack.deploymentId == a.deploymentId && ack.performedAt == a.performedAt.rfc3339)
                     default: Issue.record("ack for \(event)")
                     }
                     #expect(ack.status == "success" || ack.errorCode == "DEPLOYMENT_ID_MISMATCH", "\(ack)")
@@ -95,33 +98,5 @@ struct LiveRaceTests {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
-    }
-}
-
-/// Frame decoding and acks as the contract writes them.
-struct LiveEventTests {
-    @Test func decodesDeployUndeployDeleteForEveryKind() throws {
-        #expect(try LiveEvent.decode(#"{"type":"api.deployed","payload":{"apiId":"a1","deploymentId":"d1","performedAt":"2026-03-04T10:30:00.123456Z"},"timestamp":"x","correlationId":"c"}"#)
-            == .deployed(kind: .restApi, artifactId: "a1", deploymentId: "d1", performedAt: Timestamp(rfc3339: "2026-03-04T10:30:00.123Z")!))
-        #expect(try LiveEvent.decode(#"{"type":"llmprovider.undeployed","payload":{"providerId":"p","deploymentId":"d","performedAt":"2026-03-04T10:30:00Z"}}"#)
-            == .undeployed(kind: .llmProvider, artifactId: "p", deploymentId: "d", performedAt: Timestamp(rfc3339: "2026-03-04T10:30:00Z")!))
-        #expect(try LiveEvent.decode(#"{"type":"mcpproxy.deleted","payload":{"proxyId":"m"}}"#) == .deleted(kind: .mcp, artifactId: "m"))
-        #expect(try LiveEvent.decode(#"{"type":"llmproxy.deleted","payload":{"proxyId":"x"}}"#) == .deleted(kind: .llmProxy, artifactId: "x"))
-    }
-
-    @Test func malformedAndUnknownFramesAreErrorsThatNameTheProblem() {
-        #expect(throws: LiveEvent.DecodeError.notJSON) { try LiveEvent.decode("not json") }
-        #expect(throws: LiveEvent.DecodeError.unknownType("gateway.rebooted")) { try LiveEvent.decode(#"{"type":"gateway.rebooted","payload":{}}"#) }
-        #expect(throws: LiveEvent.DecodeError.missingField(type: "api.deployed", field: "deploymentId")) {
-            try LiveEvent.decode(#"{"type":"api.deployed","payload":{"apiId":"a","performedAt":"2026-03-04T10:30:00Z"}}"#)
-        }
-    }
-
-    @Test func ackFrameIsTheContractsShape() throws {
-        let ack = DeploymentAck(deploymentId: "d", artifactId: "a", resourceType: "api", action: "undeploy", status: "failed", performedAt: "2026-03-04T10:30:00.000Z", errorCode: "DEPLOYMENT_ID_MISMATCH")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(ack.frame.utf8)) as? [String: Any])
-        #expect(object["type"] as? String == "deployment.ack")
-        let payload = try #require(object["payload"] as? [String: Any])
-        #expect(Set(payload.keys) == ["deploymentId", "artifactId", "resourceType", "action", "status", "performedAt", "errorCode"])
     }
 }

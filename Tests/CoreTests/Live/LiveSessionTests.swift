@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PlatformSim
 import Synchronization
 import Testing
@@ -15,7 +16,7 @@ struct LiveSessionTests {
     }
 
     static func session(_ f: StoreFixture, _ h: SimulatorHarness, apiKey: String = SimulatorHarness.apiKey, sync: SyncEngine? = nil,
-                        connected: Counter, ackTimeout: Duration = .seconds(5)) -> LiveSession {
+                        connected: Counter, ackTimeout: Duration = .seconds(5), logger: Logger = .silent("test")) -> LiveSession {
         var options = LiveOptions()
         options.ackTimeout = ackTimeout
         options.minBackoff = .milliseconds(50)
@@ -24,7 +25,7 @@ struct LiveSessionTests {
         let client = h.client(apiKey: apiKey)
         return LiveSession(
             platformURL: h.baseURL, apiKey: apiKey, handler: LiveEventHandler(store: f.store, platform: client), platform: client,
-            options: options
+            options: options, logger: logger
         ) { reason in
             if let sync { _ = try? await sync.run(trigger: reason.trigger, requestedBy: Actor(user: "t", clientAddress: nil)) }
             if case .connected = reason { connected.add() }
@@ -32,10 +33,12 @@ struct LiveSessionTests {
     }
 
     /// A store, the simulator, and a live session (syncing on every connection) that has connected once.
-    static func withConnectedSession(_ body: (StoreFixture, SimulatorHarness, Counter) async throws -> Void) async throws {
-        let f = try await StoreFixture.make()
+    static func withConnectedSession(
+        _ backend: Backend = .sqlite, pingPeriod: Duration = .seconds(20), _ body: (StoreFixture, SimulatorHarness, Counter) async throws -> Void
+    ) async throws {
+        let f = try await StoreFixture.make(backend)
         defer { f.remove() }
-        try await SimulatorHarness.with(deployments: 30) { h in
+        try await SimulatorHarness.with(deployments: 30, pingPeriod: pingPeriod) { h in
             let connected = Counter()
             let live = Task { try await session(f, h, sync: SyncEndToEndTests.engine(f, h), connected: connected).run() }
             defer { live.cancel() }
@@ -67,11 +70,14 @@ struct LiveSessionTests {
             // When it redeploys an artifact over the live path
             let id = try #require(await SyncEndToEndTests.deployedIds(h.platform).first)
             let deployed = try #require(await h.simulator.perform(.deploy, on: id))
-            // Then the deploy is acknowledged as failed, and a heal sync applies it shortly after
-            try await waitUntil(seconds: 10) { await h.simulator.live.acks.count == 1 }
-            #expect(await h.simulator.live.acks.first?["errorCode"] == "FETCH_FAILED")
+            // Then a heal sync applies it shortly after, and only then is it acknowledged: as a
+            // success, since the gateway serves it (a `failed` ack would leave the platform
+            // showing FAILED for it)
             try await waitUntil(seconds: 10) { try await f.store.artifact(uuid: id)?.deploymentId == deployed.deployment?.deploymentId }
             #expect(try await f.store.syncRuns(limit: 1).first?.trigger == .heal)
+            try await waitUntil(seconds: 10) { await h.simulator.live.acks.count == 1 }
+            let ack = try #require(await h.simulator.live.acks.first)
+            #expect(ack["status"] == "success" && ack["deploymentId"] == deployed.deployment?.deploymentId && ack["action"] == "deploy")
             #expect(connected.count == 1)
         }
     }
@@ -121,7 +127,7 @@ struct LiveSessionTests {
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 5) { h in
             let connected = Counter()
-            await #expect(throws: LiveError.unauthorized(status: 401)) {
+            await #expect(throws: LiveError.unauthorized(status: 401, words: "Invalid or expired credentials. (UNAUTHORIZED)")) {
                 try await Self.session(f, h, apiKey: "wrong-key", connected: connected).run()
             }
             #expect(connected.count == 0)

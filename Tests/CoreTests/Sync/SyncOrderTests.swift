@@ -23,6 +23,7 @@ struct SyncOrderTests {
 
         func listDeployments(since: Timestamp?) async throws -> DeploymentListing { try await inner.listDeployments(since: since) }
         func artifactsExist(_ ids: [String]) async throws -> [String: Bool] { try await inner.artifactsExist(ids) }
+        func liveConnectionRefusal() async -> PlatformError? { await inner.liveConnectionRefusal() }
         func fetchDeployments(_ ids: [String]) async throws -> [String: [ArchiveFile]] {
             let kind = kinds[ids[0]]!
             await log.record(.started(kind))
@@ -37,7 +38,7 @@ struct SyncOrderTests {
     func laterKindsDownloadEarlyButApplyInDependencyOrder(backend: Backend) async throws {
         let f = try await StoreFixture.make(backend)
         defer { f.remove() }
-        try await SimulatorHarness.with(deployments: 300, seed: 7) { h in
+        try await SimulatorHarness.with(deployments: 400, seed: 7) { h in
             // Given a platform whose LlmProvider archives are slow to come
             let listing = try await h.client().listDeployments(since: nil)
             let kinds = Dictionary(uniqueKeysWithValues: listing.deployments.map { ($0.deploymentId, $0.kind) })
@@ -66,7 +67,7 @@ struct SyncOrderTests {
             let ranks = events.map { ArtifactKind.fetchOrder.firstIndex(of: kindOf[$0.entityId]!)! }
             let early = zip(events, zip(ranks, ranks.dropFirst())).first { $0.1.0 > $0.1.1 }?.0
             #expect(early == nil, "event \(early?.seq ?? 0) is followed by a kind it depends on")
-            #expect(Set(ranks).count == 4)
+            #expect(Set(ranks).count == ArtifactKind.allCases.count)
         }
     }
 }

@@ -2,59 +2,94 @@ import Testing
 @testable import Core
 
 struct YAMLMetadataTests {
-    @Test func readsHandleDisplayNameAndVersion() {
-        let yaml = """
-            apiVersion: gateway.api-platform.wso2.com/v1alpha1
-            kind: RestApi
-            metadata:
-              name: orders-api
-              labels:
-                name: not-this-one
-            spec:
-              displayName: "Orders API"   # shown in the portal
-              version: 'v1.2'
-              upstream:
-                version: nested-ignored
-            """
+    /// A document as the platform writes it (yaml.v3: 4-space indent, WIRE.md).
+    static let platformDocument = """
+        apiVersion: gateway.api-platform.wso2.com/v1
+        kind: RestApi
+        metadata:
+            name: petstore-api-7
+            labels:
+                project-id: 01972fa7-9000-72fd-bc07-2182654f163f
+        spec:
+            displayName: Petstore API 7
+            version: "1.0"
+            context: /petstore-api-7
+            vhosts:
+                main: _gateway_default_
+            upstream:
+                main:
+                    url: https://backend-3.internal.example:8443/petstore-api-7
+            operations:
+                - method: PUT
+                  path: /items
+                  policies:
+                    - name: set-headers
+                      version: v1
+                      params:
+                        value: '{{ secret "x" }}'
+
+        """
+
+    @Test func readsThePlatformsFourSpaceDocumentOnTheFastPath() {
+        let meta = YAMLMetadata(yaml: Self.platformDocument)
+        #expect(meta == YAMLMetadata(handle: "petstore-api-7", displayName: "Petstore API 7", version: "1.0", kind: "RestApi"))
+        #expect(YAMLMetadata.scanned(Self.platformDocument) == meta)
+        #expect(YAMLMetadata.parsed(Self.platformDocument) == meta)
+    }
+
+    @Test(arguments: [
+        // (why, document, handle, displayName, version)
+        ("2-space", "kind: RestApi\nmetadata:\n  name: a\nspec:\n  displayName: A\n  version: v1\n", "a", "A", "v1"),
+        ("3-space", "metadata:\n   name: a\nspec:\n   version: v1\n", "a", nil, "v1"),
+        ("8-space", "metadata:\n        name: a\n", "a", nil, nil),
+        ("key order", "spec:\n    version: v2\n    displayName: B\nmetadata:\n    labels:\n        name: no\n    name: b\nkind: Mcp\n", "b", "B", "v2"),
+        ("quoted keys", "\"metadata\":\n    'name': q\n", "q", nil, nil),
+        ("quoted values", "metadata:\n    name: \"q1\"\nspec:\n    version: 'v 1' # c\n", "q1", nil, "v 1"),
+        ("comments", "# header\nmetadata: # m\n    # name: nope\n    name: c   # trailing\n", "c", nil, nil),
+        ("document marker", "---\nmetadata:\n    name: d\n", "d", nil, nil),
+        ("CRLF", "metadata:\r\n    name: e\r\nspec:\r\n    version: v3\r\n", "e", nil, "v3"),
+        ("byte-order mark", "\u{FEFF}metadata:\n    name: f\n", "f", nil, nil),
+        ("flow mapping", "metadata: {name: g, labels: {a: b}}\nspec: {version: v4}\n", "g", nil, "v4"),
+        ("flow mapping over lines", "metadata: {\n  name: h\n}\n", "h", nil, nil),
+        ("escapes", "metadata:\n    name: \"i\\tj\"\n", "i\tj", nil, nil),
+        ("single-quote escape", "metadata:\n    name: 'it''s'\n", "it's", nil, nil),
+        ("block scalar", "metadata:\n    name: |\n        k\n", "k\n", nil, nil),
+        ("continued plain scalar", "metadata:\n    name: l\n        m\n", "l m", nil, nil),
+        ("anchor and merge", "base: &b\n    name: n\nmetadata:\n    <<: *b\n", "n", nil, nil),
+        ("null name", "metadata:\n    name: null\nspec:\n    version: ~\n", nil, nil, nil),
+        ("empty quoted name", "metadata:\n    name: \"\"\n", nil, nil, nil),
+        ("nested name only", "metadata:\n    labels:\n        name: o\n", nil, nil, nil),
+        ("indented top level", "  metadata:\n    name: p\n", "p", nil, nil),
+        ("number-like version", "spec:\n    version: 1.10\n", nil, nil, "1.10"),
+        ("compact sequence under a key", "tags:\n- a\n- b\nmetadata:\n    name: r\n", "r", nil, nil),
+    ] as [(String, String, String?, String?, String?)])
+    func readsAnyValidBlockDocument(why: String, yaml: String, handle: String?, displayName: String?, version: String?) {
         let meta = YAMLMetadata(yaml: yaml)
-        #expect(meta.handle == "orders-api")
-        #expect(meta.displayName == "Orders API")
-        #expect(meta.version == "v1.2")
-        #expect(meta.kind == "RestApi")
+        #expect(meta.handle == handle, "\(why)")
+        #expect(meta.displayName == displayName, "\(why)")
+        #expect(meta.version == version, "\(why)")
+        // Where the fast scanner answers, it answers as the parser does.
+        if let scanned = YAMLMetadata.scanned(yaml) { #expect(scanned == YAMLMetadata.parsed(yaml), "\(why)") }
     }
 
     @Test func missingNameGivesNoHandle() {
         #expect(YAMLMetadata(yaml: "kind: Mcp\nspec:\n  version: v1\n").handle == nil)
         #expect(YAMLMetadata(yaml: "").handle == nil)
-    }
-}
-
-extension YAMLMetadataTests {
-    @Test func windowsLineEndingsAndTabsAreRead() {
-        let meta = YAMLMetadata(yaml: "kind: RestApi\r\nmetadata:\r\n  name:\torders-api\t\r\nspec:\r\n  version: \"v2\" # pinned\r\n")
-        #expect(meta.handle == "orders-api")
-        #expect(meta.version == "v2")
-        #expect(meta.kind == "RestApi")
+        #expect(YAMLMetadata(yaml: "- a list\n- not a mapping\n").handle == nil)
+        #expect(YAMLMetadata(yaml: "metadata: [unclosed\n").handle == nil)
     }
 
-    @Test func firstOccurrenceWinsAndCommentsAndOtherSectionsAreSkipped() {
-        let yaml = """
-            # metadata:
-            #   name: commented-out
-            status:
-              name: not-metadata
-            metadata:
-              name: first
-              name: second
-            spec:
-              displayName: ''
-              displayName: "x" # the first non-empty one
-              title: a#b
-              version: é-1
-            """
-        let meta = YAMLMetadata(yaml: yaml)
-        #expect(meta.handle == "first")
-        #expect(meta.displayName == "x")
-        #expect(meta.version == "é-1")
+    @Test func theScannerDeclinesWhatItDoesNotFullyRead() {
+        for yaml in [
+            "metadata:\n    name: a\nmetadata:\n    name: b\n",  // duplicate section
+            "metadata:\n    name: a\n    name: b\n",  // duplicate field
+            "---\nmetadata:\n    name: a\n---\nmetadata:\n    name: b\n",  // two documents
+            "metadata:\n\tname: a\n",  // tab indentation
+            "%YAML 1.2\n---\nmetadata:\n    name: a\n",  // directive
+            "metadata:\n    name: !!str a\n",  // tag
+            "other: \"open\n metadata: x\"\nmetadata:\n    name: a\n",  // quoted value over lines
+        ] {
+            #expect(YAMLMetadata.scanned(yaml) == nil, "\(yaml)")
+        }
     }
 }

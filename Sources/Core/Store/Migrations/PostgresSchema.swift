@@ -3,6 +3,7 @@
 enum PostgresSchema {
     static let migrations: [(id: String, sql: [String])] = [
         ("001_core", v001),
+        ("002_credentials", v002),
     ]
 
     static let v001 = [
@@ -90,5 +91,18 @@ enum PostgresSchema {
             target text NOT NULL, outcome text NOT NULL, detail text
         )
         """,
+    ]
+
+    /// What a gateway keeps of API keys and subscriptions (WIRE.md): keys are named per artifact.
+    static let v002 = [
+        "ALTER TABLE api_keys ADD COLUMN masked_key text NOT NULL DEFAULT ''",
+        "ALTER TABLE api_keys ADD COLUMN key_hashes text NOT NULL DEFAULT '{}'",
+        "ALTER TABLE api_keys ADD COLUMN status text NOT NULL DEFAULT 'active'",
+        "ALTER TABLE api_keys ADD COLUMN expires_at timestamptz",
+        "ALTER TABLE api_keys ADD COLUMN updated_at timestamptz",
+        "DELETE FROM api_keys a USING api_keys b WHERE a.artifact_uuid = b.artifact_uuid AND a.name = b.name AND a.id > b.id",
+        "CREATE UNIQUE INDEX api_keys_name ON api_keys(artifact_uuid, name)",
+        "ALTER TABLE subscriptions ADD COLUMN plan_id text",
+        "ALTER TABLE subscriptions ADD COLUMN status text NOT NULL DEFAULT 'ACTIVE'",
     ]
 }

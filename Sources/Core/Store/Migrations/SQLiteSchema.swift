@@ -7,6 +7,9 @@ enum SQLiteSchema {
         migrator.registerMigration("001_core") { db in
             try db.execute(sql: v001)
         }
+        migrator.registerMigration("002_credentials") { db in
+            try db.execute(sql: v002)
+        }
         return migrator
     }
 
@@ -132,5 +135,18 @@ enum SQLiteSchema {
             outcome TEXT NOT NULL,
             detail TEXT
         );
+        """
+
+    /// What a gateway keeps of API keys and subscriptions (WIRE.md): keys are named per artifact.
+    static let v002 = """
+        ALTER TABLE api_keys ADD COLUMN masked_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE api_keys ADD COLUMN key_hashes TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE api_keys ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+        ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+        ALTER TABLE api_keys ADD COLUMN updated_at INTEGER;
+        DELETE FROM api_keys WHERE rowid NOT IN (SELECT MIN(rowid) FROM api_keys GROUP BY artifact_uuid, name);
+        CREATE UNIQUE INDEX api_keys_name ON api_keys(artifact_uuid, name);
+        ALTER TABLE subscriptions ADD COLUMN plan_id TEXT;
+        ALTER TABLE subscriptions ADD COLUMN status TEXT NOT NULL DEFAULT 'ACTIVE';
         """
 }

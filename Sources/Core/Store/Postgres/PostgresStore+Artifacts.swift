@@ -138,38 +138,6 @@ extension PostgresStore: ArtifactStore {
         }
     }
 
-    public func addAPIKey(_ key: APIKeyRecord) async throws {
-        try await transaction("add API key") { conn in
-            try await conn.checkedQuery(
-                """
-                INSERT INTO api_keys(id, artifact_uuid, name, created_at)
-                VALUES (\(key.id), \(key.artifactUUID), \(key.name), timestamptz 'epoch' + \(key.createdAt.microseconds)::bigint * interval '1 microsecond')
-                ON CONFLICT (id) DO UPDATE SET artifact_uuid = EXCLUDED.artifact_uuid, name = EXCLUDED.name
-                """, logger: logger)
-        }
-    }
-
-    public func addSubscription(_ s: SubscriptionRecord) async throws {
-        try await transaction("add subscription") { conn in
-            try await conn.checkedQuery(
-                """
-                INSERT INTO subscriptions(id, artifact_uuid, application_id, created_at)
-                VALUES (\(s.id), \(s.artifactUUID), \(s.applicationId), timestamptz 'epoch' + \(s.createdAt.microseconds)::bigint * interval '1 microsecond')
-                ON CONFLICT (id) DO UPDATE SET artifact_uuid = EXCLUDED.artifact_uuid, application_id = EXCLUDED.application_id
-                """, logger: logger)
-        }
-    }
-
-    public func removeAPIKey(id: String) async throws {
-        try await transaction("revoke API key") { conn in try await conn.checkedQuery("DELETE FROM api_keys WHERE id = \(id)", logger: logger) }
-    }
-
-    public func removeSubscription(id: String) async throws {
-        try await transaction("delete subscription") { conn in
-            try await conn.checkedQuery("DELETE FROM subscriptions WHERE id = \(id)", logger: logger)
-        }
-    }
-
     public func artifactCounts() async throws -> ArtifactCounts {
         try await reading("count artifacts") { conn in
             var counts = ArtifactCounts()

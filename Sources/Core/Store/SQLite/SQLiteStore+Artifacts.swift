@@ -145,37 +145,6 @@ extension SQLiteStore: ArtifactStore {
                 db, sql: "SELECT COUNT(*) FROM subscriptions WHERE artifact_uuid = ?", arguments: [uuid]) ?? 0)
     }
 
-    public func addAPIKey(_ key: APIKeyRecord) async throws {
-        try await writeTransaction("add API key") { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO api_keys(id, artifact_uuid, name, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [key.id, key.artifactUUID, key.name, key.createdAt.microseconds])
-        }
-    }
-
-    public func addSubscription(_ subscription: SubscriptionRecord) async throws {
-        try await writeTransaction("add subscription") { db in
-            try db.execute(
-                sql: """
-                    INSERT OR REPLACE INTO subscriptions(id, artifact_uuid, application_id, created_at) VALUES (?, ?, ?, ?)
-                    """,
-                arguments: [
-                    subscription.id, subscription.artifactUUID, subscription.applicationId,
-                    subscription.createdAt.microseconds,
-                ])
-        }
-    }
-
-    public func removeAPIKey(id: String) async throws {
-        try await writeTransaction("revoke API key") { db in try db.execute(sql: "DELETE FROM api_keys WHERE id = ?", arguments: [id]) }
-    }
-
-    public func removeSubscription(id: String) async throws {
-        try await writeTransaction("delete subscription") { db in
-            try db.execute(sql: "DELETE FROM subscriptions WHERE id = ?", arguments: [id])
-        }
-    }
-
     public func artifactCounts() async throws -> ArtifactCounts {
         try await readSnapshot("count artifacts") { db in
             var counts = ArtifactCounts()
