@@ -2,9 +2,12 @@ import Core
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+public import NIOSSL
 
 /// The simulated platform API on loopback: the contract's endpoints under `/api/internal/v1`
 /// plus admin endpoints under `/sim` for tests, the demo and benchmarks.
@@ -28,22 +31,27 @@ public struct PlatformSimulator: Sendable {
     }
 
     /// Serves on `host:port` (port 0 picks a free one) until cancelled; `onListening` gets the port.
-    public func run(host: String = "127.0.0.1", port: Int = 0, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// With `tls`, REST and the WebSocket are served over TLS (https, wss).
+    public func run(
+        host: String = "127.0.0.1", port: Int = 0, tls: TLSConfiguration? = nil, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         let router = Router()
         routes(router)
         // Hummingbird reports a cancelled server (our way of stopping it) as an error: keep the
         // server's own logger to critical failures.
         var quiet = logger
         quiet.logLevel = .critical
+        let http: HTTPServerBuilder = .http1WebSocketUpgrade(configuration: .init(ws: .init(autoPing: .enabled(timePeriod: pingPeriod)))) {
+            request, _, _ in
+            // The live path: upgrade only with the right api-key; otherwise the router answers 401.
+            guard request.path?.hasPrefix("/api/internal/v1/ws/gateways/connect") == true,
+                  request.headerFields[HTTPField.Name("api-key")!] == self.apiKey, await !self.live.rateLimited
+            else { return .dontUpgrade }
+            return .upgrade([:]) { inbound, outbound, _ in try await self.serveLive(inbound: inbound, outbound: outbound) }
+        }
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(autoPing: .enabled(timePeriod: pingPeriod)))) { request, _, _ in
-                // The live path: upgrade only with the right api-key; otherwise the router answers 401.
-                guard request.path?.hasPrefix("/api/internal/v1/ws/gateways/connect") == true,
-                      request.headerFields[HTTPField.Name("api-key")!] == self.apiKey, await !self.live.rateLimited
-                else { return .dontUpgrade }
-                return .upgrade([:]) { inbound, outbound, _ in try await self.serveLive(inbound: inbound, outbound: outbound) }
-            },
+            server: try tls.map { try .tls(http, tlsConfiguration: $0) } ?? http,
             configuration: .init(address: .hostname(host, port: port), serverName: "gwops-platform-sim"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: quiet)
@@ -173,9 +181,16 @@ public struct PlatformSimulator: Sendable {
         while !Task.isCancelled {
             let all = await platform.all()
             if let target = all.isEmpty ? nil : all[Int(rng.next() % UInt64(all.count))] {
-                let roll = rng.next() % 20
-                let change: LiveChange = roll < 9 ? .deploy : roll < 16 ? .undeploy : roll < 18 ? .create : .deleteArtifact
-                await perform(change, on: target.id)
+                switch rng.next() % 22 {
+                case ..<9: await perform(.deploy, on: target.id)
+                case ..<15: await perform(.undeploy, on: target.id)
+                case ..<17: await perform(.create, on: target.id)
+                case 17: await perform(.deleteArtifact, on: target.id)
+                case 18: await createAPIKey(on: target.id)
+                case 19: await createSubscription(on: target.id)
+                // Events a gateway has no use for, as the platform sends them too.
+                default: await live.announce(type: "subscriptionPlan.updated", payload: ["planId": target.id, "name": "Gold"])
+                }
             }
             try? await Task.sleep(for: pause)
         }

@@ -28,7 +28,7 @@ public actor SimulatedPlatform {
     public func listing(since: Timestamp?) -> [(SimArtifact, SimDeployment)] {
         let listed = order.compactMap { id -> (SimArtifact, SimDeployment)? in
             guard let a = artifacts[id], let d = a.deployment else { return nil }
-            if let since, d.deployedAt < since { return nil }
+            if let since, d.deployedAt <= since { return nil }  // performed_at > since, strictly
             return (a, d)
         }
         return ArtifactKind.listingOrder.flatMap { kind in listed.filter { $0.0.kind == kind } }

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+public import NIOSSL
 import PlatformSim
 
 /// A simulated platform served over real HTTP on a free loopback port, for one test.
@@ -10,25 +11,32 @@ public struct SimulatorHarness: Sendable {
     /// The simulator itself: live-path changes (`perform`) and its connections (`live`).
     public let simulator: PlatformSimulator
     public let port: Int
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// Served over TLS (https and wss).
+    public var secure = false
+    public var baseURL: String { "\(secure ? "https" : "http")://127.0.0.1:\(port)" }
 
     /// A client for the simulator's contract endpoints.
-    public func client(apiKey: String = SimulatorHarness.apiKey, timeout: Duration = .seconds(10)) -> PlatformClient {
-        PlatformClient(baseURL: baseURL, apiKey: apiKey, timeout: timeout)
+    public func client(apiKey: String = SimulatorHarness.apiKey, timeout: Duration = .seconds(10), tlsVerify: Bool = true) -> PlatformClient {
+        PlatformClient(baseURL: baseURL, apiKey: apiKey, timeout: timeout, tlsVerify: tlsVerify)
     }
 
     /// Starts a simulator, runs `body`, stops the simulator.
     public static func with<T: Sendable>(
-        deployments: Int, seed: UInt64 = 42, pingPeriod: Duration = .seconds(20), _ body: (SimulatorHarness) async throws -> T
+        deployments: Int, seed: UInt64 = 42, pingPeriod: Duration = .seconds(20), tls: TLSConfiguration? = nil,
+        _ body: (SimulatorHarness) async throws -> T
     ) async throws -> T {
         let platform = SimulatedPlatform(deployments: deployments, seed: seed)
         let simulator = PlatformSimulator(platform: platform, apiKey: apiKey, pingPeriod: pingPeriod)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = Task { try await simulator.run(port: 0) { continuation.yield($0) } }
+        let server = Task {
+            do { try await simulator.run(port: 0, tls: tls) { continuation.yield($0) } } catch { continuation.finish() }
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw HarnessError.simulatorDidNotStart }
         defer { server.cancel() }
-        return try await body(SimulatorHarness(platform: platform, simulator: simulator, port: port))
+        var harness = SimulatorHarness(platform: platform, simulator: simulator, port: port)
+        harness.secure = tls != nil
+        return try await body(harness)
     }
 }
 

@@ -83,8 +83,10 @@ struct DemoFleet: Sendable {
         let actor = Actor(user: "demo", clientAddress: nil)
         tasks.append(Task {
             _ = try? await engine.run(trigger: .startup, requestedBy: actor)
-            await seedKeys(store: store)
-            await churn(platform: platform, engine: engine, actor: actor, seed: seed)
+            // The platform's keys and subscriptions, as a gateway loads them when it connects.
+            let credentials = CredentialLoad(store: store, platform: client, logger: logger)
+            _ = try? await credentials.run()
+            await churn(simulator: simulator, engine: engine, credentials: credentials, actor: actor, seed: seed)
         })
         return DemoFleet(store: store, client: client, engine: engine, platform: platform, platformURL: url, tasks: tasks)
     }
@@ -93,20 +95,9 @@ struct DemoFleet: Sendable {
         for task in tasks { task.cancel() }
     }
 
-    /// Gives about one artifact in eight some API keys and subscriptions, so orphan decisions
-    /// have something at stake.
-    static func seedKeys(store: SQLiteStore) async {
-        guard let artifacts = try? await store.artifactSummaries() else { return }
-        for (i, a) in artifacts.enumerated() where i % 8 == 0 {
-            for k in 0..<(1 + i % 3) {
-                try? await store.addAPIKey(APIKeyRecord(id: "key-\(a.uuid)-\(k)", artifactUUID: a.uuid, name: "app-\(k)", createdAt: .now))
-            }
-            try? await store.addSubscription(SubscriptionRecord(id: "sub-\(a.uuid)", artifactUUID: a.uuid, applicationId: "app-\(i % 5)", createdAt: .now))
-        }
-    }
-
     /// Changes the platform every few seconds and resyncs now and then, so events flow.
-    static func churn(platform: SimulatedPlatform, engine: SyncEngine, actor: Actor, seed: UInt64) async {
+    static func churn(simulator: PlatformSimulator, engine: SyncEngine, credentials: CredentialLoad, actor: Actor, seed: UInt64) async {
+        let platform = simulator.platform
         var rng = SeededRandom(seed: seed &+ 99)
         var tick = 0
         while !Task.isCancelled {
@@ -114,15 +105,20 @@ struct DemoFleet: Sendable {
             let all = await platform.all()
             guard !all.isEmpty else { continue }
             let target = all[Int(rng.next() % UInt64(all.count))].id
-            switch rng.next() % 6 {
+            switch rng.next() % 8 {
             case 0: _ = await platform.undeploy(target)
             case 1, 2: _ = await platform.deploy(target)
             case 3: _ = await platform.deleteDeployment(target)
             case 4: _ = await platform.deleteArtifact(target)
+            case 5: await simulator.createAPIKey(on: target)
+            case 6: await simulator.createSubscription(on: target)
             default: _ = await platform.create(count: 3)
             }
             tick += 1
-            if tick % 3 == 0 { _ = try? await engine.run(trigger: .demo, requestedBy: actor) }
+            if tick % 3 == 0 {
+                _ = try? await engine.run(trigger: .demo, requestedBy: actor)
+                _ = try? await credentials.run()
+            }
         }
     }
 }

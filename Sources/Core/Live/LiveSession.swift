@@ -9,11 +9,16 @@ internal import WSClient
 public enum LiveError: Error, Equatable, CustomStringConvertible {
     /// The platform refused the api-key (401/403): retrying cannot help. `words`: what it said.
     case unauthorized(status: Int, words: String? = nil)
+    /// `wss://` to an IP address with certificate checks on: the WebSocket client can only check
+    /// a certificate against a host name.
+    case certificateForIPAddress(host: String)
 
     public var description: String {
         switch self {
         case .unauthorized(let status, let words):
             "the platform refused the live connection (\(status))\(words.map { ": \($0)" } ?? ""); check [platform] api_key_file / api_key_env"
+        case .certificateForIPAddress(let host):
+            "the live path cannot check the platform's certificate for the IP address \(host): give [platform] url with the host name its certificate names (or set tls_verify = false)"
         }
     }
 }
@@ -87,7 +92,7 @@ public struct LiveSession: Sendable {
         self.onSync = onSync
     }
 
-    /// Runs until cancelled; throws only `LiveError.unauthorized`.
+    /// Runs until cancelled; throws only a `LiveError` (a refused key, a certificate it cannot check).
     public func run() async throws {
         var backoff = options.minBackoff
         var attempt = 0
@@ -99,6 +104,8 @@ public struct LiveSession: Sendable {
                 logger.info("live connection closed", metadata: ["attempt": "\(attempt)"])
             } catch is CancellationError {
                 return
+            } catch let error as LiveError {
+                throw error
             } catch {
                 logger.warning("live connection failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 if let refusal = await platform.liveConnectionRefusal() {
@@ -118,9 +125,15 @@ public struct LiveSession: Sendable {
     private func connectOnce(attempt: Int, acknowledged: ManagedFlag) async throws {
         var headers = HTTPFields()
         headers[HTTPField.Name("api-key")!] = apiKey
-        let config = WebSocketClientConfiguration(
+        var config = WebSocketClientConfiguration(
             maxFrameSize: 1 << 20, additionalHeaders: headers, autoPing: .enabled(timePeriod: options.pingPeriod))
         var tls: TLSConfiguration?
+        if url.hasPrefix("wss://"), let host = URLComponents(string: url)?.host, Self.isIPAddress(host) {
+            // The WebSocket client sends the host as TLS server name, and an IP address is not a
+            // valid one: it cannot check a certificate for an IP either.
+            guard !tlsVerify else { throw LiveError.certificateForIPAddress(host: host) }
+            config.sniHostname = "platform"
+        }
         if !tlsVerify {
             var insecure = TLSConfiguration.makeClientConfiguration()
             insecure.certificateVerification = .none
@@ -240,6 +253,12 @@ public struct LiveSession: Sendable {
             await deferred.add(action, deploy: deploy)
             await heal.request()
         }
+    }
+
+    static func isIPAddress(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, bare, &v4) == 1 || inet_pton(AF_INET6, bare, &v6) == 1
     }
 
     /// The next message, or nil after `timeout`.

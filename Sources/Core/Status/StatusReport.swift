@@ -43,13 +43,15 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var gateway: String
     public var store: Store
     public var artifacts: ArtifactCounts
+    /// API keys and subscriptions held for the gateway's artifacts.
+    public var credentials: Dependents
     public var reviews: Reviews
     public var eventHub: EventHub
     public var replicas: [Replica]
     public var lastSync: LastSync?
 
     enum CodingKeys: String, CodingKey {
-        case gateway, store, artifacts, reviews, eventHub, replicas, lastSync
+        case gateway, store, artifacts, credentials, reviews, eventHub, replicas, lastSync
     }
 
     /// Encodes `lastSync` as `null` when there was no run, so the key is always present.
@@ -58,6 +60,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
         try c.encode(gateway, forKey: .gateway)
         try c.encode(store, forKey: .store)
         try c.encode(artifacts, forKey: .artifacts)
+        try c.encode(credentials, forKey: .credentials)
         try c.encode(reviews, forKey: .reviews)
         try c.encode(eventHub, forKey: .eventHub)
         try c.encode(replicas, forKey: .replicas)
@@ -91,7 +94,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
         }
         return StatusReport(
             gateway: store.gatewayId, store: Store(backend: store.backendName, location: store.location), artifacts: counts,
-            reviews: reviews, eventHub: EventHub(headSeq: position.headSeq, oldestSeq: position.oldestSeq),
+            credentials: try await store.credentialTotals(), reviews: reviews, eventHub: EventHub(headSeq: position.headSeq, oldestSeq: position.oldestSeq),
             replicas: replicas,
             lastSync: last)
     }

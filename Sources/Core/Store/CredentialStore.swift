@@ -19,6 +19,8 @@ public protocol CredentialStore: Sendable {
     func replaceAPIKeys(_ keys: [APIKeyRecord], ofArtifacts artifactUUIDs: [String]) async throws
     /// After a listing of one API's subscriptions: they become exactly `subscriptions`.
     func replaceSubscriptions(_ subscriptions: [SubscriptionRecord], ofArtifact uuid: String) async throws
+    /// How many keys and subscriptions are held, in all.
+    func credentialTotals() async throws -> Dependents
     func apiKeys(of uuid: String) async throws -> [APIKeyRecord]
     func subscriptions(of uuid: String) async throws -> [SubscriptionRecord]
 }

@@ -5,7 +5,9 @@ import TestSupport
 @testable import Core
 
 /// No secret reaches an output, a log or the store: the platform API key (the right one and a
-/// wrong one) and the PostgreSQL password, through successful runs and every error path.
+/// wrong one), the PostgreSQL password and the subscription tokens the platform sends, through
+/// successful runs and every error path; API key hashes are stored (a gateway checks keys
+/// against them) but never printed or logged.
 struct SecretsTests {
     static let wrongKey = "wrong-key-9d2e61"
     static let pgPassword = "pg-secret-31c7aa"
@@ -45,7 +47,15 @@ struct SecretsTests {
             // A controller that syncs, connects the live path and applies for a while
             let controller = try GwopsBinary.start(
                 ["controller", "--config", config, "--replica-id", "r1"], logPrefix: "controller", in: f.directory)
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(2))
+            // While it is connected, the platform issues keys and subscriptions (tokens in the events)
+            let apis = await h.platform.all().filter { $0.kind == .restApi && $0.deployment?.state == .deployed }
+            for api in apis.prefix(3) {
+                await h.simulator.createAPIKey(on: api.id)
+                await h.simulator.createSubscription(on: api.id)
+            }
+            try await Task.sleep(for: .seconds(2))
+            try await run("status --json after keys", ["status", "--config", config, "--json"])
             controller.terminate()
             controller.waitUntilExit()
             // Error paths: a failing platform, a wrong key, a key file others can read, a store that is down
@@ -76,17 +86,31 @@ struct SecretsTests {
             try await run("sync, PostgreSQL down", ["sync", "--config", downStore], env: ["PGPASSWORD": Self.pgPassword])
 
             // Then no output, no log file and no store file holds a secret
-            let secrets = [SimulatorHarness.apiKey, Self.wrongKey, Self.pgPassword]
+            var tokens: [String] = []
+            var hashes: [String] = []
+            for a in await h.platform.all() {
+                tokens += await h.simulator.credentials.subscriptions(of: a).map(\.subscriptionToken)
+                hashes += await h.simulator.credentials.keys(of: a).map(\.sha256)
+            }
+            #expect(tokens.count >= 3 && hashes.count >= 3)
+            let secrets = [SimulatorHarness.apiKey, Self.wrongKey, Self.pgPassword] + tokens
             for (what, text) in outputs {
-                for secret in secrets { #expect(!text.contains(secret), "\(what) printed a secret: \(text)") }
+                for secret in secrets + hashes { #expect(!text.contains(secret), "\(what) printed a secret: \(text)") }
             }
             let files = try FileManager.default.contentsOfDirectory(atPath: f.directory.path).filter { $0 != "api-key" }
             for name in files {
                 guard let bytes = FileManager.default.contents(atPath: f.directory.file(name)) else { continue }
-                for secret in secrets {
+                // Hashes belong in the store; nowhere else.
+                let isStore = name.hasPrefix((f.sqlitePath as NSString).lastPathComponent)
+                for secret in secrets + (isStore ? [] : hashes) {
                     #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(name) holds a secret")
                 }
             }
+            // And the keys and subscriptions did arrive (they were there to leak)
+            let status = try #require(outputs.first { $0.0 == "status --json after keys" }?.1)
+            let credentials = try #require(
+                (try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any])?["credentials"] as? [String: Int])
+            #expect(credentials["subscriptions"] ?? 0 >= 3 && credentials["apiKeys"] ?? 0 >= 3, "\(credentials)")
             // And the runs really happened (a test that reads nothing proves nothing)
             #expect(outputs.first { $0.0 == "sync, wrong key" }?.1.contains("401") == true)
             #expect(outputs.first { $0.0 == "sync, key file readable by others" }?.1.contains("api_key_file") == true)

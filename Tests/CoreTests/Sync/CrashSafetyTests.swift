@@ -51,7 +51,7 @@ struct CrashSafetyTests {
             let (code, json, statusErr) = try await GwopsBinary.run(["status", "--config", config, "--json"], in: f.directory)
             #expect(code == 0, "\(statusErr)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-            #expect(Set(object.keys) == ["gateway", "store", "artifacts", "reviews", "eventHub", "replicas", "lastSync"])
+            #expect(Set(object.keys) == ["gateway", "store", "artifacts", "credentials", "reviews", "eventHub", "replicas", "lastSync"])
             let last = try #require(object["lastSync"] as? [String: Any])
             #expect(last["outcome"] as? String == "succeeded")
             #expect((object["artifacts"] as? [String: Any])?["total"] as? Int == remote.count)

@@ -53,6 +53,16 @@ extension PostgresStore: CredentialStore {
         }
     }
 
+    public func credentialTotals() async throws -> Dependents {
+        try await reading("count API keys and subscriptions") { conn in
+            var totals = Dependents()
+            for try await (keys, subscriptions) in try await conn.checkedQuery(
+                "SELECT (SELECT COUNT(*) FROM api_keys), (SELECT COUNT(*) FROM subscriptions)", logger: logger
+            ).decode((Int64, Int64).self) { totals = Dependents(apiKeys: Int(keys), subscriptions: Int(subscriptions)) }
+            return totals
+        }
+    }
+
     public func apiKeys(of uuid: String) async throws -> [APIKeyRecord] {
         try await reading("read API keys") { conn in
             var keys: [APIKeyRecord] = []

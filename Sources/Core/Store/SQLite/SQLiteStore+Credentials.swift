@@ -60,6 +60,14 @@ extension SQLiteStore: CredentialStore {
         }
     }
 
+    public func credentialTotals() async throws -> Dependents {
+        try await readSnapshot("count API keys and subscriptions") { db in
+            Dependents(
+                apiKeys: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys") ?? 0,
+                subscriptions: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subscriptions") ?? 0)
+        }
+    }
+
     public func apiKeys(of uuid: String) async throws -> [APIKeyRecord] {
         try await readSnapshot("read API keys") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM api_keys WHERE artifact_uuid = ? ORDER BY name", arguments: [uuid]).map { row in
