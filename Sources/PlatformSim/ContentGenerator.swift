@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Core
 
 /// Generates realistic deployment YAML (about 1–2 KB) for simulated artifacts.
@@ -6,6 +7,23 @@ public enum ContentGenerator {
     static let teams = ["payments", "search", "identity", "catalog", "shipping", "ml-platform", "support", "billing"]
     static let nouns = ["orders", "customers", "invoices", "inventory", "reviews", "accounts", "quotes", "events"]
     static let models = ["gpt-4o", "claude-sonnet", "mistral-large", "llama-3-70b", "gemini-pro"]
+
+    /// Documents already written, by artifact and revision: the platform stores a deployment's
+    /// content when it is made and serves it as stored, so serving it again costs no writing.
+    private static let stored = Mutex<[String: [UInt8]]>([:])
+    private static let storedLimit = 200_000
+
+    /// The deployment YAML's bytes, as the platform stores and serves them.
+    static func document(for a: SimArtifact) -> [UInt8] {
+        let key = "\(a.id)#\(a.revision)"
+        if let known = stored.withLock({ $0[key] }) { return known }
+        let bytes = Array(yaml(for: a).utf8)
+        stored.withLock { cache in
+            if cache.count >= storedLimit { cache.removeAll(keepingCapacity: true) }
+            cache[key] = bytes
+        }
+        return bytes
+    }
 
     /// The deployment YAML, as the platform writes it (yaml.v3, field order of its structs).
     static func yaml(for a: SimArtifact) -> String {

@@ -262,7 +262,7 @@ public struct PlatformSimulator: Sendable {
         var tar = TarWriter(mtime: Int(Timestamp.now.milliseconds / 1000))
         for (artifact, deployment) in contents.shuffled() {
             let name = "\(deployment.deploymentId)/\(artifact.kind.archivePrefix)-\(artifact.id).yaml"
-            tar.addFile(name, content: Array(ContentGenerator.yaml(for: artifact).utf8))
+            tar.addFile(name, content: ContentGenerator.document(for: artifact))
         }
         return try TarWriter.gzip(tar.finish())
     }

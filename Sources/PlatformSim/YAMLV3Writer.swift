@@ -76,30 +76,63 @@ enum YAMLV3Writer {
     }
 
     /// A string as yaml.v3 writes it: plain when that reads back as the same string, else
-    /// single-quoted, else double-quoted with escapes.
+    /// single-quoted, else double-quoted with escapes. (One pass over the bytes: the simulator
+    /// writes every scalar of every document it serves, and substring searches cost it more than
+    /// the gateway's whole sync.)
     static func scalar(_ s: String) -> String {
         if readsAsOtherType(s) { return doubleQuoted(s) }
-        if plainAllowed(s) { return s }
-        if !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+        switch analyze(s) {
+        case .plain: return s
+        case .singleQuoted: return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+        case .doubleQuoted: return doubleQuoted(s)
         }
-        return doubleQuoted(s)
     }
+
+    private enum Style { case plain, singleQuoted, doubleQuoted }
+
+    private static func analyze(_ s: String) -> Style {
+        var plain = true
+        var previous: UInt8 = 0
+        var index = 0
+        let count = s.utf8.count
+        for c in s.utf8 {
+            if c < 0x20 || c == 0x7F { return .doubleQuoted }
+            if index == 0 {
+                switch c {
+                case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: ","),
+                    UInt8(ascii: "#"), UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"),
+                    UInt8(ascii: ">"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"),
+                    UInt8(ascii: "`"), UInt8(ascii: " "):
+                    plain = false
+                case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"):
+                    if count == 1 { plain = false }
+                default: break
+                }
+            } else {
+                if previous == UInt8(ascii: ":") && c == UInt8(ascii: " ") { plain = false }
+                if previous == UInt8(ascii: " ") && c == UInt8(ascii: "#") { plain = false }
+                if index == 1, c == UInt8(ascii: " "),
+                    previous == UInt8(ascii: "-") || previous == UInt8(ascii: "?") || previous == UInt8(ascii: ":") { plain = false }
+            }
+            previous = c
+            index += 1
+        }
+        if count == 0 || previous == UInt8(ascii: " ") || previous == UInt8(ascii: ":") { plain = false }
+        return plain ? .plain : .singleQuoted
+    }
+
+    private static let otherTypeWords: Set<String> = [
+        "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", ".inf", ".nan", "-.inf",
+    ]
 
     private static func readsAsOtherType(_ s: String) -> Bool {
-        let words: Set<String> = ["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", ".inf", ".nan", "-.inf"]
-        if words.contains(s) { return true }
+        if otherTypeWords.contains(s) { return true }
+        // Only text that starts like a number can read as one.
+        guard let first = s.utf8.first, (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) || first == UInt8(ascii: "-")
+            || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+        else { return false }
         if Int(s) != nil || Double(s) != nil { return true }
         return s.hasPrefix("0x") || s.hasPrefix("0o")
-    }
-
-    private static func plainAllowed(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return false }
-        if first == " " || last == " " || last == ":" { return false }
-        if "[]{},#&*!|>'\"%@`".unicodeScalars.contains(first) { return false }
-        if "-?:".unicodeScalars.contains(first), s.unicodeScalars.count == 1 || s.unicodeScalars.dropFirst().first == " " { return false }
-        if s.contains(": ") || s.contains(" #") { return false }
-        return !s.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 
     private static func doubleQuoted(_ s: String) -> String {

@@ -193,14 +193,14 @@ struct SimulatedPlatformTests {
 
     // MARK: - Listing and contents
 
-    @Test func listingSinceIsInclusive() async throws {
+    @Test func listingSinceIsStrictlyAfter() async throws {
         let platform = SimulatedPlatform(deployments: 40, seed: 5)
         let all = await platform.listing(since: nil)
         let pivot = all[all.count / 2].1.deployedAt
         let recent = await platform.listing(since: pivot)
-        #expect(recent.contains { $0.1.deployedAt == pivot })
-        #expect(recent.allSatisfy { $0.1.deployedAt >= pivot })
-        #expect(recent.count == all.filter { $0.1.deployedAt >= pivot }.count)
+        #expect(!recent.contains { $0.1.deployedAt == pivot })
+        #expect(recent.allSatisfy { $0.1.deployedAt > pivot })
+        #expect(recent.count == all.filter { $0.1.deployedAt > pivot }.count)
     }
 
     @Test func contentsAnswerOnlyKnownDeploymentIds() async throws {

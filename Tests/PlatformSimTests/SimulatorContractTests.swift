@@ -136,7 +136,7 @@ struct SimulatorContractTests {
         }
     }
 
-    @Test func listingSinceKeepsOnlyDeploymentsAtOrAfterIt() async throws {
+    @Test func listingSinceKeepsOnlyDeploymentsAfterIt() async throws {
         try await SimulatorHarness.with(deployments: 100) { h in
             // Given a full listing and a cut-off inside its time range
             let http = RawHTTP(h)
@@ -149,9 +149,9 @@ struct SimulatorContractTests {
             let response = try await http.listDeployments(query: query)
             let recent = try response.json(Wire.Deployments.self).deployments
 
-            // Then only deployments at or after the cut-off are listed
+            // Then only deployments strictly after the cut-off are listed (performed_at > since)
             #expect(response.status == 200)
-            let expected = all.filter { Timestamp(rfc3339: $0.deployedAt)! >= cutoff }
+            let expected = all.filter { Timestamp(rfc3339: $0.deployedAt)! > cutoff }
             #expect(recent.count == expected.count)
             #expect(recent.count < all.count)
             #expect(Set(recent.map(\.deploymentId)) == Set(expected.map(\.deploymentId)))

@@ -21,7 +21,7 @@ extension ConsoleApp {
         if let uuid = state.detail {
             ArtifactDetailView(
                 row: data.artifacts.first { $0.summary.uuid == uuid }, content: detailContent, events: detailEvents,
-                history: detailHistory, scroll: detailScroll
+                history: detailHistory, keys: detailKeys, subscriptions: detailSubscriptions, scroll: detailScroll
             ).render(in: main, into: &buffer, theme: theme)
         } else {
             switch state.view {

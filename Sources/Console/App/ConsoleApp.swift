@@ -10,6 +10,8 @@ struct ConsoleApp: Sendable {
     var detailContent: String?
     var detailEvents: [HubEvent] = []
     var detailHistory: [OrphanReview] = []
+    var detailKeys: [APIKeyRecord] = []
+    var detailSubscriptions: [SubscriptionRecord] = []
     var detailScroll = 0
 
     init(readonly: Bool, width: Int = 80, height: Int = 24) {

@@ -7,6 +7,8 @@ struct DetailData: Sendable {
     var content: String?
     var events: [HubEvent]
     var history: [OrphanReview]
+    var keys: [APIKeyRecord] = []
+    var subscriptions: [SubscriptionRecord] = []
 }
 
 /// Where async tasks leave data for the UI thread: the newest snapshot wins; flashes queue.

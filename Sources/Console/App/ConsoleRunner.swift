@@ -89,6 +89,8 @@ final class ConsoleRunner {
             app.detailContent = detail.content
             app.detailEvents = detail.events
             app.detailHistory = detail.history
+            app.detailKeys = detail.keys
+            app.detailSubscriptions = detail.subscriptions
         }
         if let last = flashes.last { app.state.flash = last }
         return data != nil || detail != nil || !flashes.isEmpty || loadedAt != nil
@@ -139,7 +141,9 @@ struct ConsoleActions: Sendable {
                 let content = try? await store.artifact(uuid: uuid)?.content
                 let events = ((try? await store.recentEvents(limit: 2000)) ?? []).filter { $0.entityId == uuid }
                 let history = (try? await store.reviewHistory(artifactUUID: uuid)) ?? []
-                inbox.post(DetailData(uuid: uuid, content: content, events: events, history: history))
+                let keys = (try? await store.apiKeys(of: uuid)) ?? []
+                let subscriptions = (try? await store.subscriptions(of: uuid)) ?? []
+                inbox.post(DetailData(uuid: uuid, content: content, events: events, history: history, keys: keys, subscriptions: subscriptions))
             case .quit, .redraw, .setTheme:
                 break
             }

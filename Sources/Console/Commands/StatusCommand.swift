@@ -28,6 +28,7 @@ enum StatusText {
         var lines = [
             "gateway \(r.gateway)   store \(r.store.backend) \(r.store.location)",
             "artifacts \(r.artifacts.total): deployed \(r.artifacts.deployed), undeployed \(r.artifacts.undeployed)\(kinds.isEmpty ? "" : " (\(kinds))")",
+            "API keys \(r.credentials.apiKeys), subscriptions \(r.credentials.subscriptions)",
             "orphans: pending deletion \(r.reviews.pending), retained \(r.reviews.retained), unverified \(r.reviews.unverified)",
             "event hub: head seq \(r.eventHub.headSeq), oldest retained seq \(r.eventHub.oldestSeq)",
         ]

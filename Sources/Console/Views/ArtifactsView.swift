@@ -39,12 +39,15 @@ struct ArtifactsView {
     }
 }
 
-/// One artifact in detail: fields, content, recent events, review history.
+/// One artifact in detail: fields, review history, keys and subscriptions (what deleting it
+/// destroys: masked keys only, never hashes or tokens), recent events, content.
 struct ArtifactDetailView {
     var row: ArtifactRow?
     var content: String?
     var events: [HubEvent]
     var history: [OrphanReview]
+    var keys: [APIKeyRecord] = []
+    var subscriptions: [SubscriptionRecord] = []
     var scroll: Int
 
     func render(in rect: Rect, into buffer: inout ScreenBuffer, theme: Theme) {
@@ -65,6 +68,18 @@ struct ArtifactDetailView {
             let who = r.decidedBy.map { " by \($0)\(r.decidedFrom.map { "@\($0)" } ?? "")" } ?? ""
             lines.append(("  #\(r.id) \(StatusBadge.review(r).text(g))  \(r.verdict.rawValue)  detected \(r.detectedAt.rfc3339)\(who)", StatusBadge.review(r).role))
         }
+        lines += [("", .text), ("API KEYS \(keys.count)   SUBSCRIPTIONS \(subscriptions.count)", .title)]
+        if keys.isEmpty && subscriptions.isEmpty { lines.append(("  none", .dim)) }
+        for k in keys.prefix(5) {
+            let expiry = k.expiresAt.map { "  expires \($0.rfc3339)" } ?? ""
+            lines.append(("  key \(k.name)  \(k.maskedKey)  \(k.status)\(expiry)", .text))
+        }
+        if keys.count > 5 { lines.append(("  … \(keys.count - 5) more keys", .dim)) }
+        for sub in subscriptions.prefix(5) {
+            let plan = sub.planId.map { "  plan \($0)" } ?? ""
+            lines.append(("  subscription \(sub.id)  application \(sub.applicationId ?? "—")\(plan)  \(sub.status)", .text))
+        }
+        if subscriptions.count > 5 { lines.append(("  … \(subscriptions.count - 5) more subscriptions", .dim)) }
         lines += [("", .text), ("RECENT EVENTS", .title)]
         if events.isEmpty { lines.append(("  none retained", .dim)) }
         for e in events.prefix(5) {

@@ -226,7 +226,7 @@ public struct LiveSession: Sendable {
         // platform); on shutdown, the one in progress is abandoned.
         queue.finish()
         if failure is CancellationError { applier.cancel() }
-        await applier.value
+        await withTaskCancellationHandler { await applier.value } onCancel: { applier.cancel() }
         if let failure { throw failure }
     }
 

@@ -66,10 +66,11 @@ extension PlatformClient: PlatformCredentialsAPI {
         return try Self.decodeSubscriptions(body, endpoint: endpoint)
     }
 
-    /// An API-key listing as records; every key, whatever its status (the platform lists its own).
+    /// An API-key listing as records, whatever their status (the platform lists revoked keys too).
     public static func decodeAPIKeys(_ body: [UInt8], endpoint: String = "GET /apis/api-keys") throws -> [APIKeyRecord] {
-        let items: [PlatformDTO.APIKeyItem] = try decode(body, endpoint: endpoint)
-        return items.map { item in
+        // (Go writes a nil slice as `null`: read it as no keys.)
+        let items: [PlatformDTO.APIKeyItem]? = try decode(body, endpoint: endpoint)
+        return (items ?? []).map { item in
             let created = item.createdAt.flatMap { Timestamp(rfc3339: $0) } ?? .now
             return APIKeyRecord(
                 id: item.uuid, artifactUUID: item.artifactUuid, name: item.name, maskedKey: item.maskedApiKey ?? "",
@@ -81,8 +82,8 @@ extension PlatformClient: PlatformCredentialsAPI {
 
     /// A subscription listing as records (without the tokens).
     public static func decodeSubscriptions(_ body: [UInt8], endpoint: String = "GET /apis/{apiId}/subscriptions") throws -> [SubscriptionRecord] {
-        let items: [PlatformDTO.SubscriptionItem] = try decode(body, endpoint: endpoint)
-        return items.map { item in
+        let items: [PlatformDTO.SubscriptionItem]? = try decode(body, endpoint: endpoint)
+        return (items ?? []).map { item in
             SubscriptionRecord(
                 id: item.id, artifactUUID: item.apiId, applicationId: item.applicationId, planId: item.subscriptionPlanId,
                 status: item.status ?? "ACTIVE", createdAt: item.createdAt.flatMap { Timestamp(rfc3339: $0) } ?? .now)

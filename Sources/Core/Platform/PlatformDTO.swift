@@ -11,6 +11,12 @@ enum PlatformDTO {
 
     struct DeploymentsResponse: Codable {
         var deployments: [Deployment]
+
+        init(from decoder: any Decoder) throws {
+            // Go writes a nil slice as `null`: no deployments. A missing key stays an error (a body
+            // without it is no listing, and must not make every local artifact an orphan).
+            deployments = try decoder.container(keyedBy: CodingKeys.self).decode([Deployment]?.self, forKey: .deployments) ?? []
+        }
     }
 
     struct BatchFetchRequest: Codable {

@@ -40,7 +40,8 @@ public struct CredentialLoad: Sendable {
         var report = Report()
         for kind in ArtifactKind.allCases where kind.apiKeysPath != nil {
             do {
-                let keys = try await platform.apiKeys(of: kind)
+                // Only active keys, as a gateway honours them (the listing has revoked ones too).
+                let keys = try await platform.apiKeys(of: kind).filter { $0.status.lowercased() == "active" }
                 try await store.replaceAPIKeys(keys, ofArtifacts: local.filter { $0.kind == kind }.map(\.uuid))
                 report.apiKeys += keys.count
             } catch let error as PlatformError {

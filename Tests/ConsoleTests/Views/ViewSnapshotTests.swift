@@ -42,7 +42,13 @@ struct ViewSnapshotTests {
         keys(&app, .char("j"), .enter)
         app.detailContent = "kind: LlmProvider\nmetadata:\n  name: openai-llm-provider-1\nspec:\n  version: v1\n"
         app.detailHistory = [ConsoleFixtures.review(3, "openai-llm-provider-1", verdict: .existsOnPlatform, status: .superseded)]
-        ScreenSnapshot.assert(render(app), named: "detail-\(width)x\(height)")
+        app.detailKeys = [APIKeyRecord(
+            id: "k1", artifactUUID: "a", name: "mobile-app", maskedKey: "***x7Qz", hashes: ["sha256": "9f86d081884c7d65"],
+            createdAt: Timestamp(rfc3339: "2026-11-01T08:00:00Z")!)]
+        app.detailSubscriptions = [SubscriptionRecord(id: "sub-1", artifactUUID: "a", applicationId: "app-9", planId: "gold", createdAt: .now)]
+        let screen = render(app)
+        #expect(!screen.lines.joined().contains("9f86d081884c7d65"), "a key hash is never shown")
+        ScreenSnapshot.assert(screen, named: "detail-\(width)x\(height)")
     }
 
     @Test(arguments: sizes)

@@ -62,6 +62,16 @@ struct WireFixtureTests {
         #expect(!"\(subscriptions)".contains("subtok-golden"))
     }
 
+    /// Go writes a nil slice as `null`.
+    @Test func nullListsAreEmptyButAMissingListingIsAnError() throws {
+        #expect(try PlatformClient.decodeListing(Array(#"{"deployments":null}"#.utf8)).deployments.isEmpty)
+        #expect(throws: PlatformError.self) { try PlatformClient.decodeListing(Array("{}".utf8)) }
+        #expect(try PlatformClient.decodeAPIKeys(Array("null".utf8)).isEmpty)
+        #expect(try PlatformClient.decodeSubscriptions(Array("null".utf8)).isEmpty)
+        let nullHashes = #"[{"uuid":"k","name":"n","maskedApiKey":"***1","apiKeyHashes":null,"artifactUuid":"a","status":"revoked"}]"#
+        #expect(try PlatformClient.decodeAPIKeys(Array(nullHashes.utf8)).first?.hashes == [:])
+    }
+
     @Test func everyLiveFrameDecodes() throws {
         let events = try Self.text("events.jsonl").split(separator: "\n").map { try LiveEvent.decode(String($0)) }
         guard events.count == 11 else {

@@ -73,4 +73,29 @@ struct CredentialLoadTests {
             #expect(try await f.store.apiKeys(of: keyed.id).count == before - 1)
         }
     }
+
+    /// A platform that lists one active and one revoked key for an artifact.
+    struct RevokedKeyPlatform: PlatformCredentialsAPI {
+        let artifact: String
+        func apiKeys(of kind: ArtifactKind) async throws -> [APIKeyRecord] {
+            guard kind == .restApi else { return [] }
+            return [
+                APIKeyRecord(id: "k-active", artifactUUID: artifact, name: "live", status: "active", createdAt: .now),
+                APIKeyRecord(id: "k-revoked", artifactUUID: artifact, name: "old", status: "revoked", createdAt: .now),
+            ]
+        }
+        func subscriptions(apiId: String) async throws -> [SubscriptionRecord] { [] }
+    }
+
+    @Test func onlyActiveKeysAreKeptAsAGatewayHonoursThem() async throws {
+        let f = try await StoreFixture.make()
+        defer { f.remove() }
+        try await SimulatorHarness.with(deployments: 20, seed: 8) { h in
+            _ = try await SyncEndToEndTests.engine(f, h).run(trigger: .cli, requestedBy: Self.actor)
+            let api = try #require(try await f.store.artifactSummaries().first { $0.kind == .restApi })
+            let report = try await CredentialLoad(store: f.store, platform: RevokedKeyPlatform(artifact: api.uuid)).run()
+            #expect(report.apiKeys == 1)
+            #expect(try await f.store.apiKeys(of: api.uuid).map(\.id) == ["k-active"])
+        }
+    }
 }

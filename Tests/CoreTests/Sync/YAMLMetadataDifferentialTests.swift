@@ -27,7 +27,7 @@ struct YAMLMetadataDifferentialTests {
     ]
 
     @Test func scannerAgreesWithTheParserOnMutatedDocuments() {
-        var rng = SplitMix(seed: 20261130)
+        var rng = SeededRandom(seed: 20261130)
         var compared = 0
         var scannedCount = 0
         for _ in 0..<20_000 {
@@ -53,7 +53,7 @@ struct YAMLMetadataDifferentialTests {
         }
     }
 
-    static func mutate(_ doc: inout [Unicode.Scalar], _ rng: inout SplitMix) {
+    static func mutate(_ doc: inout [Unicode.Scalar], _ rng: inout SeededRandom) {
         let position = doc.isEmpty ? 0 : Int(rng.next() % UInt64(doc.count + 1))
         switch rng.next() % 5 {
         case 0, 1:
@@ -74,18 +74,5 @@ struct YAMLMetadataDifferentialTests {
             let end = doc[position...].firstIndex(of: "\n").map { $0 + 1 } ?? doc.count
             doc.insert(contentsOf: Array(doc[start..<end]), at: start)
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
