@@ -24,7 +24,9 @@ struct YAMLMetadataScanner {
 
     /// A value after `key:` on one line.
     private enum Value {
-        case scalar(String?)
+        /// The scalar's text (without quotes); nil for an empty or null one. Read as a range, so
+        /// a value the scanner only checks costs no string.
+        case scalar(Range<Int>?)
         case empty  // nothing but maybe a comment: a nested block follows, or null
         case opaque  // a complete value the scanner does not read
     }
@@ -69,8 +71,8 @@ struct YAMLMetadataScanner {
                     section = isMetadata ? .metadata : .spec
                     childIndent = nil
                 } else if equals(key, "kind") {
-                    guard seen.insert(.kind).inserted, case .scalar(let text)? = value(colon + 1, end) else { return nil }
-                    found.kind = text
+                    guard seen.insert(.kind).inserted, case .scalar(let range)? = value(colon + 1, end) else { return nil }
+                    found.kind = range.map { text($0) }
                     scalarIndent = 0
                     section = .other
                 } else {
@@ -94,8 +96,8 @@ struct YAMLMetadataScanner {
                 guard isComplete(colon + 1, end) else { return nil }
                 continue
             }
-            guard seen.insert(flag).inserted, case .scalar(let text)? = value(colon + 1, end) else { return nil }
-            found[keyPath: path] = text
+            guard seen.insert(flag).inserted, case .scalar(let range)? = value(colon + 1, end) else { return nil }
+            found[keyPath: path] = range.map { text($0) }
             scalarIndent = indent
         }
         return found
@@ -148,7 +150,7 @@ struct YAMLMetadataScanner {
         let first = b[s]
         if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
             guard let close = closingQuote(s, end), Self.isBlank(b, close + 1, end, afterToken: true) else { return nil }
-            return .scalar(close == s + 1 ? nil : text(s + 1, close))
+            return .scalar(close == s + 1 ? nil : s + 1..<close)
         }
         if Self.isIndicator(first) || first == UInt8(ascii: "?") || first == UInt8(ascii: ":") { return .opaque }
         if first == UInt8(ascii: "-"), s + 1 == end || Self.isSpace(b[s + 1]) { return .opaque }
@@ -160,8 +162,9 @@ struct YAMLMetadataScanner {
             e += 1
         }
         while e > s, Self.isSpace(b[e - 1]) { e -= 1 }
-        let plain = text(s, e)
-        return .scalar(["~", "null", "Null", "NULL"].contains(plain) ? nil : plain)
+        let plain = s..<e
+        let isNull = equals(plain, "~") || equals(plain, "null") || equals(plain, "Null") || equals(plain, "NULL")
+        return .scalar(isNull ? nil : plain)
     }
 
     /// Whether a value beside the fields is complete on its line: a quoted or flow value that
@@ -218,8 +221,8 @@ struct YAMLMetadataScanner {
         return nil
     }
 
-    private func text(_ start: Int, _ end: Int) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+    private func text(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self)
     }
 
     // MARK: - Bytes
