@@ -114,7 +114,11 @@ extension ConsoleApp {
         }
         switch dialog {
         case .syncPlan:
-            guard key == .char("y"), case .ready = data.plan else { return [] }
+            guard key == .char("y") else { return [] }
+            guard case .ready = data.plan else {
+                flash("the plan is not ready yet: y starts the sync once it is", .warn)
+                return []
+            }
             state.dialog = nil
             state.view = .sync
             flash("sync requested", .progress)

@@ -194,6 +194,11 @@ struct DemoInTmuxTests {
         }
         guard plan.contains("y start sync") else { throw EndToEndFailure("the plan failed:\n\(plan)") }
         try pane.send("y")
+        // Once seen on a loaded CI machine: the dialog stayed, ready, 20 s after y. If it is still
+        // up after 10 s, press y again (the screen then says why a y was refused, if one was).
+        if (try? await pane.waitFor("the sync view after y", timeout: .seconds(10)) { viewTitle($0) == "sync" && !$0.contains("Resync: plan") }) == nil {
+            try pane.send("y")
+        }
         try await pane.waitFor("the sync view after y") { viewTitle($0) == "sync" && !$0.contains("Resync: plan") }
         // Its outcome is flashed when it ends; wait for that, so it cannot replace a later flash.
         try await pane.waitFor("the outcome of the sync started with y", timeout: .seconds(60)) { s in
