@@ -60,15 +60,7 @@ struct RunJSON: Encodable {
     var seconds: Double
     var counters: SyncCounters
     var errors: [String]
-    var credentials: Credentials?
-
-    struct Credentials: Encodable {
-        var apiKeys: Int
-        var subscriptions: Int
-        var apis: Int
-        var failed: Int
-        var failures: [String]
-    }
+    var credentials: CredentialLoad.Report?
 
     init(_ r: SyncRunRecord, seconds: Double, credentials c: CredentialLoad.Report? = nil) {
         id = r.id
@@ -77,7 +69,7 @@ struct RunJSON: Encodable {
         self.seconds = (seconds * 1000).rounded() / 1000
         counters = r.counters
         errors = r.errors
-        credentials = c.map { Credentials(apiKeys: $0.apiKeys, subscriptions: $0.subscriptions, apis: $0.apis, failed: $0.failed, failures: $0.failures) }
+        credentials = c
     }
 }
 

@@ -13,7 +13,7 @@ public struct CredentialLoad: Sendable {
     let logger: Logger
 
     /// What one load did.
-    public struct Report: Sendable, Equatable {
+    public struct Report: Sendable, Equatable, Encodable {
         public var apiKeys = 0
         public var subscriptions = 0
         /// REST APIs whose subscriptions were listed.
