@@ -36,6 +36,8 @@ public enum SimMutation: String, Sendable, Codable, CaseIterable {
     case archiveDevice = "archive-device"
     case archiveOversizeEntry = "archive-oversize-entry"
     case archiveBomb = "archive-bomb"
+    case archiveEntryBomb = "archive-entry-bomb"
+    case archiveYAMLFlood = "archive-yaml-flood"
     case archiveDuplicateDirectories = "archive-duplicate-directories"
     case archiveMissingDeployment = "archive-missing-deployment"
     case archiveExtraDeployment = "archive-extra-deployment"
@@ -177,6 +179,11 @@ enum SimMutator {
                 yaml.insert(contentsOf: [0xFF, 0xFE, 0xC0], at: min(10, yaml.count))
                 tar.addFile(name, content: yaml)
             case .archiveEmptyFile: tar.addFile(name, content: [])
+            case .archiveYAMLFlood:
+                // Files of a requested deployment, each under the entry cap, past the kept-files cap.
+                let zeros = [UInt8](repeating: 0, count: 1 << 20)
+                for i in 0..<40 { tar.addFile("\(deployment.deploymentId)/api-flood-\(i).yaml", content: zeros) }
+                tar.addFile(name, content: yaml)
             default: tar.addFile(name, content: yaml)
             }
         }
@@ -190,6 +197,7 @@ enum SimMutator {
         case .archiveTruncatedTar: plain = Array(plain.prefix(max(0, plain.count / 2 - 100)))
         case .archiveNotGzip: return plain
         case .archiveBomb: return try bomb
+        case .archiveEntryBomb: return try entryBomb
         default: break
         }
         var gzipped = try TarWriter.gzip(plain)
@@ -203,6 +211,7 @@ enum SimMutator {
     static func prepare(_ mutation: SimMutation) throws {
         switch mutation {
         case .archiveBomb: _ = try bomb
+        case .archiveEntryBomb: _ = try entryBomb
         case .listingMillionEntries: _ = ghosts.count
         default: break
         }
@@ -218,6 +227,19 @@ enum SimMutator {
         let zeros = [UInt8](repeating: 0, count: 7 << 20)
         for i in 0..<90 { tar.addFile("dep-bomb/api-bomb-\(i).yaml", content: zeros) }
         return try TarWriter.gzip(tar.finish())
+    }
+
+    /// About 1 MiB of gzip holding one entry of 1 GiB of zeros: its header alone is over the 8 MiB
+    /// entry cap. Built once, without holding the gigabyte.
+    static var entryBomb: [UInt8] {
+        get throws { try entryBombCache.get() }
+    }
+    private static let entryBombCache = Result {
+        let size = 1 << 30
+        var header = TarWriter()
+        header.addEntry(name: "dep-bomb/api-bomb.yaml", type: TarWriter.regularType, content: [], sizeOverride: size)
+        let end = TarWriter().finish()  // the two zero blocks
+        return try TarWriter.gzip(prefix: Array(header.finish().dropLast(end.count)), zeros: size, suffix: end)
     }
 }
 

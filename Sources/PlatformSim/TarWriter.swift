@@ -81,6 +81,39 @@ public struct TarWriter: Sendable {
         return gz
     }
 
+    /// Compresses `prefix`, then `zeros` zero bytes, then `suffix` into one gzip member as
+    /// ``gzip(_:)`` does, without ever holding the zeros: how a bomb of any size is built.
+    public static func gzip(prefix: [UInt8], zeros: Int, suffix: [UInt8]) throws -> [UInt8] {
+        let zlib = try ZlibCompressor(algorithm: .gzip, configuration: .init(compressionLevel: .fastestCompression))
+        var gz: [UInt8] = []
+        var window = ByteBufferAllocator().buffer(capacity: 1 << 20)
+        func feed(_ bytes: [UInt8], flush: CompressNIOFlush) throws {
+            var input = ByteBuffer(bytes: bytes)
+            while true {
+                window.clear()
+                var full = false
+                do {
+                    try zlib.deflate(from: &input, to: &window, flush: flush)
+                } catch let error as CompressNIOError where error == .bufferOverflow {
+                    full = true
+                }
+                gz += window.readableBytesView
+                // Without a flush, zlib answers "no progress" once the input is used up.
+                guard full, input.readableBytes > 0 || flush == .finish else { return }
+            }
+        }
+        try feed(prefix, flush: .no)
+        let chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var left = zeros
+        while left > 0 {
+            try feed(left >= chunk.count ? chunk : Array(chunk.prefix(left)), flush: .no)
+            left -= chunk.count
+        }
+        try feed(suffix, flush: .finish)
+        if gz.count >= 10 { gz.replaceSubrange(3..<10, with: [0, 0, 0, 0, 0, 0x04, 0xFF]) }
+        return gz
+    }
+
     // MARK: - Encoding
 
     private mutating func appendLongLink(_ value: [UInt8], type: UInt8) {

@@ -73,13 +73,22 @@ public final class PlatformClient: PlatformAPI {
     public func fetchDeployments(_ deploymentIds: [String]) async throws -> [String: [ArchiveFile]] {
         let endpoint = "POST /deployments/fetch-batch"
         let request = try JSONEncoder().encode(PlatformDTO.BatchFetchRequest(deploymentIds: deploymentIds))
-        let body = try await send(
-            endpoint: endpoint, method: .POST, path: "/deployments/fetch-batch", body: request,
-            accept: "application/x-tar+gzip", cap: limits.archiveBytes)
-        do {
-            return try ArchiveReader.read(gzipped: body, limits: limits.archive)
-        } catch let error as ArchiveError {
-            throw PlatformError.archive(endpoint: endpoint, reason: error.description)
+        // The archive is read as it arrives; the first entry that breaks a rule ends the exchange.
+        return try await exchange(
+            endpoint: endpoint, method: .POST, path: "/deployments/fetch-batch", body: request, accept: "application/x-tar+gzip"
+        ) { [cap = limits.archiveBytes, limits = limits.archive] body in
+            do {
+                let stream = try ArchiveStream(limits: limits, requested: Set(deploymentIds))
+                var received = 0
+                for try await chunk in body {
+                    received += chunk.readableBytes
+                    guard received <= cap else { throw PlatformError.tooLarge(endpoint: endpoint, limit: cap) }
+                    try stream.push(chunk)
+                }
+                return try stream.finish().files
+            } catch let error as ArchiveError {
+                throw PlatformError.archive(endpoint: endpoint, reason: error.description)
+            }
         }
     }
 
@@ -128,6 +137,23 @@ public final class PlatformClient: PlatformAPI {
     func send(
         endpoint: String, method: HTTPMethod, path: String, body: Data?, accept: String, cap: Int
     ) async throws -> [UInt8] {
+        try await exchange(endpoint: endpoint, method: method, path: path, body: body, accept: accept) { body in
+            do {
+                return Array(try await body.collect(upTo: cap).readableBytesView)
+            } catch is NIOTooManyBytesError {
+                throw PlatformError.tooLarge(endpoint: endpoint, limit: cap)
+            }
+        }
+    }
+
+    /// Sends one request and hands a 2xx answer's body to `read`; any other status is thrown as
+    /// ``PlatformError/http(endpoint:status:message:description:)``. One deadline covers the
+    /// whole exchange: AsyncHTTPClient's own covers only the head, and a body that stalls must
+    /// not hold a sync (and its lease) forever.
+    func exchange<T: Sendable>(
+        endpoint: String, method: HTTPMethod, path: String, body: Data?, accept: String,
+        read: @escaping @Sendable (HTTPClientResponse.Body) async throws -> T
+    ) async throws -> T {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "api-key", value: apiKey)
@@ -136,10 +162,8 @@ public final class PlatformClient: PlatformAPI {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        // One deadline for the whole exchange: AsyncHTTPClient's own covers only the head, and a
-        // body that stalls must not hold a sync (and its lease) forever.
         let sending = request
-        let (status, reason, buffer) = try await Self.withDeadline(timeout, endpoint: endpoint) { [client] in
+        return try await Self.withDeadline(timeout, endpoint: endpoint) { [client] in
             let response: HTTPClientResponse
             do {
                 response = try await client.execute(sending, timeout: .init(self.timeout))
@@ -147,20 +171,24 @@ public final class PlatformClient: PlatformAPI {
                 throw PlatformError.transport(endpoint: endpoint, reason: Self.describe(error))
             }
             do {
-                return (Int(response.status.code), response.status.reasonPhrase, try await response.body.collect(upTo: cap))
+                let status = Int(response.status.code)
+                guard (200..<300).contains(status) else {
+                    let bytes = Data(try await response.body.collect(upTo: 64 * 1024).readableBytesView)
+                    let errorBody = try? JSONDecoder().decode(PlatformDTO.ErrorBody.self, from: bytes)
+                    throw PlatformError.http(
+                        endpoint: endpoint, status: status, message: errorBody?.words.message ?? response.status.reasonPhrase,
+                        description: errorBody?.words.detail)
+                }
+                return try await read(response.body)
+            } catch let error as PlatformError {
+                throw error
             } catch is NIOTooManyBytesError {
-                throw PlatformError.tooLarge(endpoint: endpoint, limit: cap)
+                throw PlatformError.http(
+                    endpoint: endpoint, status: Int(response.status.code), message: response.status.reasonPhrase, description: nil)
             } catch {
                 throw PlatformError.transport(endpoint: endpoint, reason: "body interrupted: \(Self.describe(error))")
             }
         }
-        let bytes = Array(buffer.readableBytesView)
-        guard (200..<300).contains(status) else {
-            let errorBody = try? JSONDecoder().decode(PlatformDTO.ErrorBody.self, from: Data(bytes))
-            throw PlatformError.http(
-                endpoint: endpoint, status: status, message: errorBody?.words.message ?? reason, description: errorBody?.words.detail)
-        }
-        return bytes
     }
 
     static func decode<T: Decodable>(_ bytes: [UInt8], endpoint: String) throws -> T {

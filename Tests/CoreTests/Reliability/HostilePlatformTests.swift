@@ -193,6 +193,8 @@ struct HostilePlatformTests {
             "archive-device": ["character device"],
             "archive-oversize-entry": ["above the limit of 8388608 bytes"],
             "archive-bomb": ["decompression bomb"],
+            "archive-entry-bomb": ["declares 1073741824 bytes, above the limit of 8388608 bytes"],
+            "archive-yaml-flood": ["requested deployments' files in the archive exceed 33554432 bytes"],
             "archive-duplicate-directories": ["succeeded"],
             "archive-missing-deployment": ["missing from the archive"],
             "archive-extra-deployment": ["succeeded"],

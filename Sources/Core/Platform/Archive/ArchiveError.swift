@@ -37,6 +37,8 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
     case entryTooLarge(name: String, size: Int, limit: Int)
     /// The archive holds more entries than allowed.
     case tooManyEntries(limit: Int)
+    /// The files kept (those of the requested deployments) take more memory than allowed.
+    case keptTooLarge(limit: Int)
 
     public var description: String {
         switch self {
@@ -76,6 +78,9 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
             return "archive entry \(Self.quoted(name)) declares \(size) bytes, above the limit of \(limit) bytes"
         case .tooManyEntries(let limit):
             return "archive has more than \(limit) entries"
+        case .keptTooLarge(let limit):
+            return "the requested deployments' files in the archive exceed \(limit) bytes "
+                + "(a smaller [controller.sync] batch_size asks for fewer deployments per archive)"
         }
     }
 
