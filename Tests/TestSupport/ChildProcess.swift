@@ -17,6 +17,18 @@ public enum ChildProcess {
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
+    /// Waits for `pid` without holding a thread (it polls); returns its exit status.
+    public static func finish(_ pid: pid_t, name: String) async throws -> Int32 {
+        var status: Int32 = 0
+        while true {
+            let rc = waitpid(pid, &status, WNOHANG)
+            if rc == pid { break }
+            guard rc == 0 || errno == EINTR else { throw HarnessError.process("waitpid \(name): \(String(cString: strerror(errno)))") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
     /// Starts `argv` and returns its pid without waiting.
     public static func spawn(_ argv: [String], environment: [String: String], stdout: String, stderr: String) throws -> pid_t {
         #if canImport(Darwin)
