@@ -48,7 +48,11 @@ extension ConsoleApp {
         case .quit: return [.quit]
         case .redraw: return [.redraw]
         case .openDetail:
-            let uuid = state.view == .orphans ? selectedReview?.artifactUUID : selectedArtifact?.summary.uuid
+            let uuid = switch state.view {
+            case .orphans: selectedReview?.artifactUUID
+            case .events: selectedEvent?.entityId
+            default: selectedArtifact?.summary.uuid
+            }
             guard let uuid else { return [] }
             state.detail = uuid
             detailScroll = 0

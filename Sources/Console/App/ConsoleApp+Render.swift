@@ -20,7 +20,7 @@ extension ConsoleApp {
         let cursor = state[cursor: state.view]
         if let uuid = state.detail {
             ArtifactDetailView(
-                row: data.artifacts.first { $0.summary.uuid == uuid }, content: detailContent, events: detailEvents,
+                uuid: uuid, row: data.artifacts.first { $0.summary.uuid == uuid }, content: detailContent, events: detailEvents,
                 history: detailHistory, keys: detailKeys, subscriptions: detailSubscriptions, scroll: detailScroll
             ).render(in: main, into: &buffer, theme: theme)
         } else {
@@ -41,8 +41,9 @@ extension ConsoleApp {
             case .sync:
                 SyncView(runs: data.runs, now: now).render(in: main, into: &buffer, theme: theme)
             case .events:
-                EventsView(events: data.events, visible: visible[.events] ?? [], cursor: cursor, filter: state.filter)
-                    .render(in: main, into: &buffer, theme: theme)
+                EventsView(
+                    events: data.events, artifacts: data.eventArtifacts, visible: visible[.events] ?? [], cursor: cursor, filter: state.filter
+                ).render(in: main, into: &buffer, theme: theme)
             }
         }
         if let dialog = state.dialog {

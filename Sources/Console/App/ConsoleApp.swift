@@ -20,16 +20,21 @@ struct ConsoleApp: Sendable {
     }
 
     /// Takes a new data snapshot, keeping the selection on the same item (not the same position:
-    /// rows move as data changes, and an action must apply to what the operator picked).
+    /// rows move as data changes, and an action must apply to what the operator picked) and the
+    /// rows around it in place. Except at the top of the events view, which follows the hub: new
+    /// events show above, a selection on the newest moves to the newest, any other stays on its
+    /// event (and scrolls only once it would leave the screen).
     mutating func update(_ newData: ConsoleData) {
         let selected = Dictionary(uniqueKeysWithValues: ConsoleView.allCases.compactMap { v in selectedIdentity(v).map { (v, $0) } })
         let sameArtifacts = newData.artifactsVersion == data.artifactsVersion && newData.artifacts.count == data.artifacts.count
         data = newData
         recompute(keepArtifacts: sameArtifacts)
         for (view, identity) in selected where !(view == .artifacts && sameArtifacts) {
-            guard let rows = visible[view], let index = rows.firstIndex(where: { identity == self.identity(of: $0, in: view) }) else { continue }
             var c = state[cursor: view]
-            c.offset += index - c.selected
+            let followsHub = view == .events && c.offset == 0
+            if followsHub && c.selected == 0 { continue }
+            guard let rows = visible[view], let index = rows.firstIndex(where: { identity == self.identity(of: $0, in: view) }) else { continue }
+            if !followsHub { c.offset += index - c.selected }
             c.selected = index
             c.clamp(count: rows.count, visible: state.tableRows)
             state[cursor: view] = c
@@ -84,7 +89,7 @@ struct ConsoleApp: Sendable {
         }
         visible[.events] = data.events.indices.filter { i in
             let e = data.events[i]
-            return pass([e.entityId, e.eventId, e.entityType, e.action.rawValue, String(e.seq)])
+            return pass([EventsView.entity(e, data.eventArtifacts).text, e.entityId, e.eventId, e.entityType, e.action.rawValue, String(e.seq)])
         }
         visible[.sync] = []
         clampAll()
@@ -108,6 +113,12 @@ struct ConsoleApp: Sendable {
     var selectedArtifact: ArtifactRow? {
         guard state.view == .artifacts, let rows = visible[.artifacts], !rows.isEmpty else { return nil }
         return data.artifacts[rows[state[cursor: .artifacts].selected]]
+    }
+
+    /// The event under the cursor in the events view.
+    var selectedEvent: HubEvent? {
+        guard state.view == .events, let rows = visible[.events], !rows.isEmpty else { return nil }
+        return data.events[rows[state[cursor: .events].selected]]
     }
 
     mutating func flash(_ text: String, _ role: ThemeRole = .flash) {

@@ -17,6 +17,15 @@ struct ArtifactRow: Sendable, Equatable {
     var keys: Int
 }
 
+/// What a row calls an artifact: its kind and name (the UUID belongs in the detail).
+struct ArtifactName: Sendable, Equatable {
+    var kind: ArtifactKind
+    var name: String
+
+    /// `REST petstore-api-7`, with the kind's table label.
+    var label: String { "\(kind.label) \(name)" }
+}
+
 /// What the header shows about where the console is pointed.
 struct HeaderInfo: Sendable, Equatable {
     var gateway = ""
@@ -46,7 +55,11 @@ struct ConsoleData: Sendable, Equatable {
     var hub = HubPosition(headSeq: 0, oldestSeq: 1)
     var reviews: [OrphanReview] = []
     var runs: [SyncRunRecord] = []
+    /// The newest events of the hub, newest first.
     var events: [HubEvent] = []
+    /// The artifact each event is about, by `entityId`: the stored artifact, else (deleted) the
+    /// one the event carries. Absent when neither is known: the row then shows the UUID.
+    var eventArtifacts: [String: ArtifactName] = [:]
     /// The plan preview asked for with `S`.
     var plan: PlanState = .none
 

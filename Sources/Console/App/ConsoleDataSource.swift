@@ -75,7 +75,9 @@ actor ConsoleDataSource {
             let reviews = try await store.reviews(statuses: [.pending, .retained, .retentionConfirmed], limit: 100_000)
             if reviews != data.reviews { data.reviews = reviews; rowsDirty = true; changed = true }
             update(\.runs, try await store.syncRuns(limit: 20))
-            update(\.events, try await store.recentEvents(limit: 500))
+            let events = try await store.recentEvents(limit: 500)
+            if events != data.events || rowsDirty { update(\.eventArtifacts, artifactNames(of: events)) }
+            update(\.events, events)
             update(\.hub, try await store.position())
             update(\.replicas, try await FleetLag.reports(store: store, thresholds: thresholds))
             update(\.replicaRecords, Dictionary(try await store.replicas().map { ($0.replicaId, $0) }, uniquingKeysWith: { $1 }))
@@ -99,6 +101,17 @@ actor ConsoleDataSource {
             data[keyPath: field] = value
             changed = true
         }
+    }
+
+    /// Kind and name of each event's artifact: the stored one, else (deleted since) the summary
+    /// the event carries; neither for an event whose data is not a summary.
+    private func artifactNames(of events: [HubEvent]) -> [String: ArtifactName] {
+        var names: [String: ArtifactName] = [:]
+        for e in events where names[e.entityId] == nil {
+            guard let a = artifacts[e.entityId] ?? ArtifactEvents.decode(e) else { continue }
+            names[e.entityId] = ArtifactName(kind: a.kind, name: a.handle)
+        }
+        return names
     }
 
     private func followHub() async throws {

@@ -61,6 +61,7 @@ enum Bindings {
         KeyBinding(keys: [.char("X")], action: .reject, hint: "reject", help: "reject deletion: keep the artifact", mutates: true, scope: .view(.orphans)),
         KeyBinding(keys: [.char("K")], action: .confirmRetention, hint: "keep", help: "confirm a retained artifact", mutates: true, scope: .view(.orphans)),
         KeyBinding(keys: [.enter], action: .openDetail, hint: "detail", help: "detail of the orphan's artifact", scope: .view(.orphans)),
+        KeyBinding(keys: [.enter], action: .openDetail, hint: "detail", help: "detail of the event's artifact, with its UUID", scope: .view(.events)),
     ]
 
     /// The bindings active in `view`, view-specific first.

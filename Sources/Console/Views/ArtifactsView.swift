@@ -42,6 +42,7 @@ struct ArtifactsView {
 /// One artifact in detail: fields, review history, keys and subscriptions (what deleting it
 /// destroys: masked keys only, never hashes or tokens), recent events, content.
 struct ArtifactDetailView {
+    var uuid: String
     var row: ArtifactRow?
     var content: String?
     var events: [HubEvent]
@@ -52,7 +53,7 @@ struct ArtifactDetailView {
 
     func render(in rect: Rect, into buffer: inout ScreenBuffer, theme: Theme) {
         guard let row else {
-            buffer.put("this artifact is no longer in the store", x: rect.x + 2, y: rect.y, style: theme[.warn])
+            buffer.put("this artifact is no longer in the store   id \(uuid)", x: rect.x + 2, y: rect.y, limit: rect.width - 3, style: theme[.warn])
             return
         }
         let s = row.summary

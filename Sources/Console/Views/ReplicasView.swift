@@ -39,32 +39,3 @@ struct ReplicasView {
         ).render(in: rect, into: &buffer, theme: theme)
     }
 }
-
-/// `events`: the tail of the hub, newest first.
-struct EventsView {
-    var events: [HubEvent]
-    var visible: [Int]
-    var cursor: TableCursor
-    var filter: String
-
-    static let columns = [
-        TableColumn(title: "SEQ", width: 7, alignRight: true), TableColumn(title: "ACTION", width: 6),
-        TableColumn(title: "TYPE", width: 11), TableColumn(title: "ENTITY", width: 12, flex: 2),
-        TableColumn(title: "EVENT-ID", width: 12, flex: 2), TableColumn(title: "PROCESSED-AT", width: 19),
-    ]
-
-    func render(in rect: Rect, into buffer: inout ScreenBuffer, theme: Theme) {
-        TableWidget(
-            columns: Self.columns, rowCount: visible.count, cursor: cursor, filter: filter,
-            row: { i in
-                let e = events[visible[i]]
-                let role: ThemeRole = e.action == .delete ? .pending : (e.action == .create ? .ok : .text)
-                return [
-                    TableCell(String(e.seq)), TableCell(e.action.rawValue, role), TableCell(e.entityType),
-                    TableCell(e.entityId), TableCell(e.eventId, .dim), TableCell(ArtifactsView.shortTime(e.processedAt), .dim),
-                ]
-            },
-            emptyText: "the hub holds no events"
-        ).render(in: rect, into: &buffer, theme: theme)
-    }
-}

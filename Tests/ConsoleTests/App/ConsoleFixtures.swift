@@ -86,12 +86,18 @@ enum ConsoleFixtures {
                 id: 41, gatewayId: "gw-prod-1", trigger: .startup, requestedBy: "controller", phase: .done, outcome: .succeeded,
                 startedAt: now.adding(seconds: -3600), finishedAt: now.adding(seconds: -3590), counters: SyncCounters(), errors: []),
         ]
+        // Events about the artifacts above, and every ninth the deletion of one the console knows
+        // nothing about (its row shows the UUID).
+        let summaries = d.artifacts.map(\.summary)
         d.events = (0..<30).map { i in
-            HubEvent(
-                gatewayId: "gw-prod-1", seq: 1200 - Int64(i), eventId: "evt-\(1200 - i)", entityType: "RestApi",
-                action: i % 9 == 0 ? .delete : .update, entityId: "uuid-\(i)", eventData: "{}", originatedAt: now,
+            let known = i % 9 != 0 && i < n
+            return HubEvent(
+                gatewayId: "gw-prod-1", seq: 1200 - Int64(i), eventId: "evt-\(1200 - i)",
+                entityType: known ? summaries[i].kind.rawValue : "RestApi", action: i % 9 == 0 ? .delete : .update,
+                entityId: known ? summaries[i].uuid : "uuid-\(i)", eventData: "{}", originatedAt: now,
                 processedAt: now.adding(seconds: -Double(i)))
         }
+        d.eventArtifacts = Dictionary(uniqueKeysWithValues: summaries.map { ($0.uuid, ArtifactName(kind: $0.kind, name: $0.handle)) })
         return d
     }
 
