@@ -15,11 +15,20 @@ public enum GwopsBinary {
         throw HarnessError.binaryNotFound("gwops executable not found near \(CommandLine.arguments.first ?? "?"); run `swift build` first")
     }
 
-    /// Starts `gwops args…` with stdout and stderr to files in `directory`.
-    public static func start(_ args: [String], environment: [String: String] = [:], logPrefix: String, in directory: TemporaryDirectory) throws -> Process {
+    /// Starts `gwops args…` with stdout and stderr to files in `directory`; as `user` when given
+    /// (see `account`).
+    public static func start(
+        _ args: [String], environment: [String: String] = [:], asUser user: String? = nil, logPrefix: String, in directory: TemporaryDirectory
+    ) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path())
-        process.arguments = args
+        if let user {
+            let (uid, gid) = try account(user)
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--", try path()] + args
+        } else {
+            process.executableURL = URL(fileURLWithPath: try path())
+            process.arguments = args
+        }
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env
@@ -34,13 +43,24 @@ public enum GwopsBinary {
 
     /// Runs to completion; returns exit status, stdout, stderr. Waits without holding a thread of
     /// Swift's cooperative pool: an in-process simulator needs those to answer the child.
-    public static func run(_ args: [String], environment: [String: String] = [:], in directory: TemporaryDirectory) async throws -> (Int32, String, String) {
+    public static func run(
+        _ args: [String], environment: [String: String] = [:], asUser user: String? = nil, in directory: TemporaryDirectory
+    ) async throws -> (Int32, String, String) {
         let prefix = "run-\(UUID().uuidString.prefix(6))"
-        let process = try start(args, environment: environment, logPrefix: prefix, in: directory)
+        let process = try start(args, environment: environment, asUser: user, logPrefix: prefix, in: directory)
         await exit(of: process)
         let out = (try? String(contentsOfFile: directory.file("\(prefix).out"), encoding: .utf8)) ?? ""
         let err = (try? String(contentsOfFile: directory.file("\(prefix).err"), encoding: .utf8)) ?? ""
         return (process.terminationStatus, out, err)
+    }
+
+    /// The uid and gid of `user`, to run `gwops` as someone permission bits apply to: the tests
+    /// run as root, to whom they do not. Needs root (`setpriv`), and a `gwops` binary and test
+    /// directories that user may reach (the build tree and the temporary directory are 0755).
+    public static func account(_ user: String) throws -> (uid_t, gid_t) {
+        guard getuid() == 0 else { throw HarnessError.process("running gwops as \(user) needs root (setpriv); these tests run as root in CI") }
+        guard let entry = getpwnam(user) else { throw HarnessError.process("there is no user \(user)") }
+        return (entry.pointee.pw_uid, entry.pointee.pw_gid)
     }
 
     /// Waits for `process` to exit, polling, without blocking a thread.

@@ -44,7 +44,48 @@ public struct StoreFixture: Sendable {
         }
     }
 
+    /// The same database opened read-only, as a read-only session opens it.
+    public func openReadOnly() async throws -> any GatewayStore {
+        switch backend {
+        case .sqlite: try SQLiteStore(path: sqlitePath, gatewayId: StoreFixture.gatewayId, readonly: true)
+        case .postgres: try await PostgresStore.connect(url: url!, gatewayId: StoreFixture.gatewayId, password: nil, readonly: true)
+        }
+    }
+
     public var sqlitePath: String { directory.file("gateway.db") }
+
+    /// Runs `sql` on the fixture's database behind the store's back (the `sqlite3` shell, or a
+    /// PostgreSQL connection as `postgres`); returns the first column of each row as text.
+    public func execute(_ sql: String) async throws -> [String?] {
+        switch backend {
+        case .sqlite:
+            let out = directory.file("sqlite3.out"), err = directory.file("sqlite3.err")
+            let status = try ChildProcess.run(["/usr/bin/sqlite3", sqlitePath, sql], environment: [:], stdout: out, stderr: err)
+            guard status == 0 else {
+                throw HarnessError.process("sqlite3 \(sql): \((try? String(contentsOfFile: err, encoding: .utf8)) ?? "exit \(status)")")
+            }
+            let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { String($0) }
+        case .postgres:
+            let parts = URLComponents(string: url!)!
+            return try await Self.query(sql, database: String(parts.path.dropFirst()), port: parts.port!)
+        }
+    }
+
+    /// Runs `sql` as `postgres` on `database` of the cluster on `port`; returns the first column
+    /// of each row as text (NULL as nil).
+    public static func query(_ sql: String, database: String, port: Int) async throws -> [String?] {
+        let config = PostgresConnection.Configuration(
+            host: "127.0.0.1", port: port, username: "postgres", password: nil, database: database, tls: .disable)
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let connection = try await PostgresConnection.connect(configuration: config, id: 2, logger: logger)
+        defer { Task { try? await connection.close() } }
+        var values: [String?] = []
+        for try await (value) in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(String?.self) {
+            values.append(value)
+        }
+        return values
+    }
 
     public func remove() {
         (store as? PostgresStore)?.close()

@@ -13,11 +13,13 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try global.loadConfig()
-        let store = try await Runtime.openStore(config)
+        let ro = readonly || global.isReadOnly(config)
+        // Read-only opens the store read-only: a defect in the console cannot write, and a viewer
+        // who may only read the store file can still watch it.
+        let store = try await Runtime.openStore(config, readonly: ro)
         let sink = FileSink(path: FileLogHandler.consoleLogPath(environment: global.environment))
         let logger = sink.logger("gwops.console")
         let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)
-        let ro = readonly || global.readOnlyReason(config) != nil
         let header = HeaderInfo(
             gateway: config.gateway.id, platformURL: config.platform.url, backend: store.backendName, location: store.location,
             operatorName: Runtime.actor.display, readonly: ro)

@@ -41,8 +41,19 @@ struct DemoCommand: AsyncParsableCommand {
         var thresholds = LagThresholds()
         thresholds.heartbeatTimeout = 5
         thresholds.window = 20
+        // A read-only console gets a store of its own opened read-only, as `gwops console --readonly`
+        // does; the fleet keeps writing through its own.
+        let store: any GatewayStore
+        let engine: SyncEngine
+        if readonly {
+            store = try SQLiteStore(path: demo.store.path, gatewayId: DemoFleet.gatewayId, readonly: true)
+            engine = SyncEngine(store: store, platform: demo.client, logger: logger)
+        } else {
+            store = demo.store
+            engine = demo.engine
+        }
         try await ConsoleSession(
-            store: demo.store, engine: demo.engine, platform: demo.client, header: header, thresholds: thresholds,
+            store: store, engine: engine, platform: demo.client, header: header, thresholds: thresholds,
             refresh: .seconds(1), themeName: theme, logger: logger
         ).run()
     }

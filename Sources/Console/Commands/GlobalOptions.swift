@@ -23,6 +23,9 @@ struct GlobalOptions: ParsableArguments {
         return nil
     }
 
+    /// Whether this session is read-only (`GWOPS_READONLY`, `[console] readonly`).
+    func isReadOnly(_ config: GwopsConfig) -> Bool { readOnlyReason(config) != nil }
+
     /// Refuses an operator action that changes the gateway in a read-only session, before
     /// anything is opened or changed.
     func refuseIfReadOnly(_ config: GwopsConfig, _ action: String) throws {
@@ -33,21 +36,25 @@ struct GlobalOptions: ParsableArguments {
 
 /// Opening the things commands need, with operator-readable failures.
 enum Runtime {
-    static func openStore(_ config: GwopsConfig, mustExist: Bool = false) async throws -> any GatewayStore {
+    /// Opens the configured store; `readonly` (a read-only session) opens it for reading only:
+    /// SQLite read-only connections, PostgreSQL sessions with `default_transaction_read_only`,
+    /// nothing created or migrated, every write refused.
+    static func openStore(_ config: GwopsConfig, mustExist: Bool = false, readonly: Bool = false) async throws -> any GatewayStore {
         switch config.store.backend {
         case .sqlite:
             let path = config.sqlitePath
-            if mustExist, !FileManager.default.fileExists(atPath: path) {
+            // (Read-only, the store says itself that there is no file, or which one it may not read.)
+            if mustExist, !readonly, !FileManager.default.fileExists(atPath: path) {
                 throw CLIFailure(message: "no store at \(path): run `gwops sync` or `gwops controller` first, or set [store] path")
             }
-            return try SQLiteStore(path: path, gatewayId: config.gateway.id)
+            return try SQLiteStore(path: path, gatewayId: config.gateway.id, readonly: readonly)
         case .postgres:
             guard let url = config.store.url else {
                 throw ConfigError(file: config.sourcePath ?? "config", key: "store.url", reason: "required when backend = \"postgres\"")
             }
             // The password never goes on a command line or in the URL: PGPASSWORD, as libpq does.
             let password = ProcessInfo.processInfo.environment["PGPASSWORD"]
-            return try await PostgresStore.connect(url: url, gatewayId: config.gateway.id, password: password)
+            return try await PostgresStore.connect(url: url, gatewayId: config.gateway.id, password: password, readonly: readonly)
         }
     }
 

@@ -14,7 +14,8 @@ struct OrphansCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try await Runtime.openStore(try global.loadConfig(), mustExist: true)
+            let config = try global.loadConfig()
+            let store = try await Runtime.openStore(config, mustExist: true, readonly: global.isReadOnly(config))
             let reviews = try await store.reviews(statuses: [.pending, .retained, .retentionConfirmed], limit: 100_000)
             if json {
                 print(try Terminal.json(reviews.map(ReviewJSON.init)))

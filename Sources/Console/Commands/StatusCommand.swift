@@ -12,7 +12,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try global.loadConfig()
-        let store = try await Runtime.openStore(config, mustExist: true)
+        let store = try await Runtime.openStore(config, mustExist: true, readonly: global.isReadOnly(config))
         let report = try await StatusReport.gather(store: store, thresholds: config.lagThresholds)
         if json {
             print(try Terminal.json(report))

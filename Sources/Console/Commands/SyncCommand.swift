@@ -18,7 +18,8 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.loadConfig()
         if !dryRun { try global.refuseIfReadOnly(config, "`gwops sync`") }
-        let store = try await Runtime.openStore(config)
+        // A dry run in a read-only session reads the store read-only.
+        let store = try await Runtime.openStore(config, readonly: global.isReadOnly(config))
         let logger = Runtime.logger("gwops.sync", level: .warning)
         let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)
         var options = config.syncOptions

@@ -37,10 +37,14 @@ public enum ConfigLoader {
     /// - Throws: `ConfigError` when the file is missing, unreadable, not TOML, or invalid.
     public static func load(path: String) throws -> GwopsConfig {
         guard FileManager.default.fileExists(atPath: path) else {
+            // Not there, or behind a directory this user may not enter (said with its owner and mode).
+            if access(path, F_OK) != 0, errno == EACCES, let problem = FileAccess.readProblem(path) {
+                throw ConfigError(file: path, reason: problem)
+            }
             throw ConfigError(file: path, reason: "file not found")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, reason: "file cannot be read (check its permissions)")
+            throw ConfigError(file: path, reason: FileAccess.readProblem(path) ?? "file cannot be read (check its permissions)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, reason: "file is not UTF-8 text")

@@ -245,24 +245,31 @@ extension GwopsConfig {
         func failure(_ reason: String) -> ConfigError {
             ConfigError(file: configFile, key: "platform.api_key_file", reason: reason)
         }
+        // Someone who may not read the key gets told so, with the file's owner and mode.
+        let unreadable = { (fallback: String) -> ConfigError in
+            let why = FileAccess.readProblem(path, noun: "key file") ?? fallback
+            let owner = FileOwnership(of: path).map { "run as \($0.owner), the key's owner (the gateway's service account)" }
+            return failure("\(why): \(owner ?? "run as the gateway's service account"), or use platform.api_key_env")
+        }
         var info = stat()
         guard stat(path, &info) == 0 else {
             let code = errno
             if code == ENOENT { throw failure("key file \(path) does not exist") }
+            if code == EACCES { throw unreadable("key file \(path) cannot be read") }
             throw failure("key file \(path) cannot be read (\(String(cString: strerror(code))))")
         }
         let mode = Int(info.st_mode) & 0o777
         guard mode & 0o077 == 0 else {
-            let octal = String(mode, radix: 8)
-            let shown = String(repeating: "0", count: max(0, 4 - octal.count)) + octal
+            let shown = FileOwnership(owner: "", mode: mode).octalMode
             throw failure(
                 "key file \(path) is accessible by group or others (mode \(shown)); run chmod 600 \(path)"
             )
         }
-        guard let data = FileManager.default.contents(atPath: path),
-            let text = String(data: data, encoding: .utf8)
-        else {
-            throw failure("key file \(path) cannot be read as UTF-8 text")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw unreadable("key file \(path) cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw failure("key file \(path) is not UTF-8 text")
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw failure("key file \(path) is empty") }

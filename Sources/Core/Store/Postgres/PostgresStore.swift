@@ -6,9 +6,15 @@ internal import PostgresNIO
 /// The PostgreSQL backend (PostgresNIO), for replicas on several hosts sharing one database.
 /// Publishing takes the gateway row's lock (`FOR UPDATE`), so seq order is commit order, and
 /// sends `NOTIFY` in the same transaction.
+///
+/// Connected `readonly` (a read-only session), every session starts with
+/// `default_transaction_read_only = on`, so the server refuses any write (reported as
+/// `StorageError.readOnly`), and nothing is migrated or inserted at connect.
 public final class PostgresStore: Sendable {
     public let gatewayId: String
     public let location: String
+    /// Connected read-only: the server refuses every write in these sessions.
+    public let readonly: Bool
     let client: PostgresClient
     let runner: Task<Void, Never>
     let logger: Logger
@@ -18,8 +24,15 @@ public final class PostgresStore: Sendable {
 
     static let channel = "gwops_events"
 
-    /// Connects to `url` (`postgres://user@host:port/db`), migrates, and checks the gateway.
-    public static func connect(url: String, gatewayId: String, password: String?, logger: Logger = .silent("gwops.postgres")) async throws -> PostgresStore {
+    /// The session setting that makes the server refuse writes (SQLSTATE 25006) in every transaction.
+    static let readOnlyStartup = [("default_transaction_read_only", "on")]
+
+    /// Connects to `url` (`postgres://user@host:port/db`), migrates, and checks the gateway. With
+    /// `readonly`, every session is read-only and nothing is migrated: a schema older than this
+    /// binary is refused in words.
+    public static func connect(
+        url: String, gatewayId: String, password: String?, readonly: Bool = false, logger: Logger = .silent("gwops.postgres")
+    ) async throws -> PostgresStore {
         guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""),
               let host = parts.host, let user = parts.user, !parts.path.dropFirst().isEmpty
         else {
@@ -36,8 +49,12 @@ public final class PostgresStore: Sendable {
         var config = PostgresClient.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: .disable)
         config.options.maximumConnections = 20
-        let connectionConfig = PostgresConnection.Configuration(
+        var connectionConfig = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: .disable)
+        if readonly {
+            config.options.additionalStartupParameters = readOnlyStartup
+            connectionConfig.options.additionalStartupParameters = readOnlyStartup
+        }
         // One connection first: an unreachable or refusing server is reported at once and in words
         // (the pool retries for about a minute, then names an internal circuit breaker).
         do {
@@ -49,22 +66,28 @@ public final class PostgresStore: Sendable {
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
         let runner = Task { await client.run() }
         let store = PostgresStore(
-            gatewayId: gatewayId, location: location, client: client, runner: runner, logger: logger, connectionConfig: connectionConfig)
+            gatewayId: gatewayId, location: location, readonly: readonly, client: client, runner: runner, logger: logger,
+            connectionConfig: connectionConfig)
         do {
-            try await store.migrate()
+            if readonly {
+                try await store.checkSchema()
+            } else {
+                try await store.migrate()
+            }
             try await store.checkGateway()
         } catch {
             store.close()
             if let e = error as? StorageError { throw e }
-            throw StorageError.open(location: location, reason: String(reflecting: error))
+            throw StorageError.open(location: location, reason: describe(error))
         }
         return store
     }
 
-    private init(gatewayId: String, location: String, client: PostgresClient, runner: Task<Void, Never>, logger: Logger,
+    private init(gatewayId: String, location: String, readonly: Bool, client: PostgresClient, runner: Task<Void, Never>, logger: Logger,
                  connectionConfig: PostgresConnection.Configuration) {
         self.gatewayId = gatewayId
         self.location = location
+        self.readonly = readonly
         self.client = client
         self.runner = runner
         self.logger = logger
@@ -94,6 +117,23 @@ public final class PostgresStore: Sendable {
         }
     }
 
+    /// A read-only session never migrates: refuses, in words, a database without the gwops
+    /// schema or with one older than this binary.
+    private func checkSchema() async throws {
+        var applied = Set<String>()
+        do {
+            for try await id in try await client.query("SELECT id FROM schema_migrations", logger: logger).decode(String.self) {
+                applied.insert(id)
+            }
+        } catch let e as PSQLError where e.serverInfo?[.sqlState] == "42P01" {
+            // undefined_table: nothing ever migrated this database.
+        }
+        let missing = PostgresSchema.migrations.map { $0.id }.filter { !applied.contains($0) }
+        guard missing.isEmpty else {
+            throw StorageError.open(location: location, reason: StoreSchema.notReadyReason(missing: missing, none: applied.isEmpty))
+        }
+    }
+
     private func checkGateway() async throws {
         var stored: String?
         for try await id in try await client.query("SELECT gateway_id FROM gateway_states LIMIT 1", logger: logger).decode(String.self) {
@@ -102,7 +142,7 @@ public final class PostgresStore: Sendable {
         if let stored, stored != gatewayId {
             throw StorageError.wrongGateway(location: location, stored: stored, configured: gatewayId)
         }
-        if stored == nil {
+        if stored == nil, !readonly {
             try await client.query(
                 """
                 INSERT INTO gateway_states(gateway_id, head_seq, version_id, updated_at) VALUES (\(gatewayId), 0, '', clock_timestamp())
@@ -130,11 +170,11 @@ public final class PostgresStore: Sendable {
                 }
             }
         } catch let error as StorageError {
-            throw error
+            throw error.located(at: location)
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw StorageError.query(operation: operation, reason: Self.describe(error))
+            throw storageError(operation, error)
         }
     }
 
@@ -144,12 +184,33 @@ public final class PostgresStore: Sendable {
         do {
             return try await client.withConnection { conn in try await body(conn) }
         } catch let error as StorageError {
-            throw error
+            throw error.located(at: location)
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw StorageError.query(operation: operation, reason: Self.describe(error))
+            throw storageError(operation, error)
         }
+    }
+
+    /// `error` of `operation` as a `StorageError`: a write the read-only session refused, or the
+    /// server's message naming this store.
+    func storageError(_ operation: String, _ error: Error) -> StorageError {
+        if Self.sqlState(of: error) == Self.readOnlyTransaction {
+            return .readOnly(location: location, operation: operation)
+        }
+        return .query(location: location, operation: operation, reason: Self.describe(error))
+    }
+
+    /// SQLSTATE read_only_sql_transaction: a write in a read-only transaction.
+    static let readOnlyTransaction = "25006"
+
+    /// The SQLSTATE the server sent with `error`, if any.
+    static func sqlState(of error: Error) -> String? {
+        if let t = error as? PostgresTransactionError {
+            if let inner = t.closureError { return sqlState(of: inner) }
+            if let inner = t.beginError ?? t.commitError { return sqlState(of: inner) }
+        }
+        return (error as? PSQLError)?.serverInfo?[.sqlState]
     }
 
     /// Why a first connection failed: the server's message (bad password, no such database) or

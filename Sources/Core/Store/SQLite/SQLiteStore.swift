@@ -1,11 +1,20 @@
 import Foundation
 internal import GRDB
+internal import GRDBSQLite
 
 /// The SQLite backend (GRDB, WAL). Safe to share across tasks and processes: every write is an
 /// IMMEDIATE transaction, so writers from other processes queue on SQLite's lock.
+///
+/// Opened `readonly` (a read-only session), every connection is SQLITE_OPEN_READONLY, nothing is
+/// created or migrated, and every write is refused with `StorageError.readOnly` before SQLite
+/// sees it. A reader that may not create files next to the store (a viewer account) can read a
+/// WAL database only while its `-shm` file exists, so writers keep `-wal` and `-shm` when they
+/// close (SQLITE_FCNTL_PERSIST_WAL; the WAL is truncated to zero bytes then).
 public final class SQLiteStore: Sendable {
     public let gatewayId: String
     public let path: String
+    /// Opened read-only: writes are refused (`StorageError.readOnly`) and SQLite could not do them.
+    public let readonly: Bool
     let pool: DatabasePool
 
     public var backendName: String { "sqlite" }
@@ -14,55 +23,171 @@ public final class SQLiteStore: Sendable {
     /// SQL for "now" from the database clock, in microseconds.
     static let nowSQL = "CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)"
 
-    /// Opens (creating if needed) and migrates the store at `path` for `gatewayId`.
+    /// WAL size kept after a checkpoint resets it; the WAL is also truncated to zero at the last close.
+    static let walSizeLimit = 64 << 20
+
+    /// Opens (creating if needed) and migrates the store at `path` for `gatewayId`; with
+    /// `readonly`, opens an existing store for reading only, never creating or migrating it.
+    /// - Throws: `StorageError.open` naming the file and the cause in words (a permission problem
+    ///   with the owner and mode of the file in the way), `StorageError.wrongGateway`.
     public init(path: String, gatewayId: String, readonly: Bool = false) throws {
         self.gatewayId = gatewayId
         self.path = path
+        self.readonly = readonly
+        if readonly, let problem = Self.readOnlyOpenProblem(path) {
+            throw StorageError.open(location: path, reason: problem)
+        }
         var config = Configuration()
         config.busyMode = .callback(Self.waitForLock)
         config.readonly = readonly
         config.prepareDatabase { db in
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                _ = try Int.fetchOne(db, sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
+                Self.keepWALFilesOnClose(db)
             }
         }
+        let stored: String?
         do {
             let dir = (path as NSString).deletingLastPathComponent
             if !readonly, !dir.isEmpty {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             }
             pool = try DatabasePool(path: path, configuration: config)
-            if !readonly {
+            if readonly {
+                try pool.read { db in try Self.checkSchema(db, path: path) }
+            } else {
                 try SQLiteSchema.migrator().migrate(pool)
             }
-        } catch {
-            throw StorageError.open(location: path, reason: "\(error)")
-        }
-        let stored: String?
-        do {
             stored = try pool.read { db in
                 try String.fetchOne(db, sql: "SELECT gateway_id FROM gateway_states LIMIT 1")
             }
+        } catch let error as StorageError {
+            throw error
         } catch {
-            throw StorageError.open(location: path, reason: "\(error)")
+            throw StorageError.open(location: path, reason: Self.describeOpenFailure(error, path: path, readonly: readonly))
         }
         if let stored, stored != gatewayId {
             throw StorageError.wrongGateway(location: path, stored: stored, configured: gatewayId)
         }
         if stored == nil, !readonly {
-            try pool.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO gateway_states(gateway_id, head_seq, version_id, updated_at)
-                        VALUES (?, 0, '', \(Self.nowSQL)) ON CONFLICT(gateway_id) DO NOTHING
-                        """,
-                    arguments: [gatewayId])
+            do {
+                try pool.write { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO gateway_states(gateway_id, head_seq, version_id, updated_at)
+                            VALUES (?, 0, '', \(Self.nowSQL)) ON CONFLICT(gateway_id) DO NOTHING
+                            """,
+                        arguments: [gatewayId])
+                }
+            } catch {
+                throw StorageError.open(location: path, reason: Self.describeOpenFailure(error, path: path, readonly: readonly))
             }
+        }
+    }
+
+    /// Asks SQLite to leave `-wal` and `-shm` in place when this connection is the last to close,
+    /// so that a reader who may not create them (read-only session, viewer account, directory it
+    /// may not write) can still open the store while no writer runs. Best effort.
+    static func keepWALFilesOnClose(_ db: Database) {
+        var keep: Int32 = 1
+        _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &keep)
+    }
+
+    /// Why a read-only open cannot succeed, before SQLite is asked: no file (a read-only session
+    /// never creates one) or a file this user may not read.
+    static func readOnlyOpenProblem(_ path: String) -> String? {
+        if access(path, F_OK) != 0, errno == ENOENT {
+            return "there is no store file there, and a read-only session never creates one: start `gwops controller` "
+                + "(or run `gwops sync`) as the gateway's service account first, or set [store] path"
+        }
+        return FileAccess.readProblem(path, noun: "store file").map { "\($0): \(Self.readerHint(path))" }
+    }
+
+    /// A read-only session never migrates: a store older than this binary is refused in words.
+    static func checkSchema(_ db: Database, path: String) throws {
+        let migrator = SQLiteSchema.migrator()
+        if try migrator.hasCompletedMigrations(db) { return }
+        let applied = try migrator.appliedIdentifiers(db)
+        let missing = migrator.migrations.filter { !applied.contains($0) }
+        throw StorageError.open(location: path, reason: StoreSchema.notReadyReason(missing: missing, none: applied.isEmpty))
+    }
+
+    static func directory(of path: String) -> String {
+        let dir = (path as NSString).deletingLastPathComponent
+        return dir.isEmpty ? "." : dir
+    }
+
+    /// What a reader who may not read the store can do.
+    static func readerHint(_ path: String) -> String {
+        let owner = FileOwnership(of: path)?.owner
+        return "run as \(owner ?? "the store's owner")\(owner == nil ? "" : ", the store's owner,") or ask for read access "
+            + "to the store file and its -wal and -shm files"
+    }
+
+    /// The cause of a failed open in words, naming the file in the way: never a raw SQLite
+    /// message for a permission problem or a read-only store.
+    static func describeOpenFailure(_ error: Error, path: String, readonly: Bool) -> String {
+        guard let e = error as? DatabaseError else { return String(describing: error) }
+        let directory = Self.directory(of: path)
+        switch e.extendedResultCode {
+        case .SQLITE_READONLY_DIRECTORY:
+            // WAL readers need PATH-shm; one that may not create it can only use an existing one.
+            let why = FileAccess.writeProblem(directory: directory) ?? "the directory \(directory) is not writable"
+            return "\(path)-shm does not exist and \(why), so SQLite cannot read this WAL store: start `gwops controller` "
+                + "(or run `gwops sync`) once as the store's owner (\(FileOwnership(of: path)?.owner ?? "unknown")); "
+                + "from then on the -wal and -shm files are kept for readers"
+        case .SQLITE_READONLY_CANTINIT:
+            let shm = FileOwnership(of: path + "-shm").map { " (\($0.summary); running as \(FileAccess.currentUser))" } ?? ""
+            return "\(path)-shm\(shm) is not usable by a reader who may not write it while no writer has the store open: "
+                + "start `gwops controller` as the store's owner, or run as the store's owner"
+        case .SQLITE_READONLY:
+            let facts = FileOwnership(of: path).map { " (\($0.summary); running as \(FileAccess.currentUser))" } ?? ""
+            if readonly { return "SQLite refused to read the store read-only\(facts): \(e.message ?? "read-only")" }
+            return "\(path) is read-only for this user\(facts): watch it with `--readonly` or GWOPS_READONLY=1, "
+                + "or run as the store's owner to change it"
+        case .SQLITE_CANTOPEN:
+            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                if let problem = FileAccess.readProblem(file) { return "\(problem): \(Self.readerHint(path))" }
+            }
+            if !readonly, let problem = FileAccess.writeProblem(directory: directory) { return problem }
+            return "SQLite cannot open the file (\(e.message ?? "error 14"))"
+        case .SQLITE_NOTADB:
+            return "\(path) is not a SQLite database"
+        case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_CORRUPT, .SQLITE_IOERR:
+            return describe(e, path: path, readonly: readonly)
+        default:
+            // Neither the SQL text nor GRDB's decoration: SQLite's own message.
+            return "SQLite error \(e.resultCode.rawValue): \(e.message ?? "unknown")"
+        }
+    }
+
+    /// A query failure's cause in words (never the SQL text or its values).
+    static func describe(_ error: Error, path: String, readonly: Bool) -> String {
+        guard let e = error as? DatabaseError else { return String(describing: error) }
+        switch e.extendedResultCode {
+        case .SQLITE_READONLY_DIRECTORY, .SQLITE_READONLY_CANTINIT, .SQLITE_CANTOPEN:
+            return describeOpenFailure(error, path: path, readonly: readonly)
+        case .SQLITE_READONLY:
+            let facts = FileOwnership(of: path).map { "\($0.summary); " } ?? ""
+            return "the store file is read-only for this user (\(facts)running as \(FileAccess.currentUser))"
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return "the database stayed locked by another process"
+        case .SQLITE_FULL:
+            return "the disk is full"
+        case .SQLITE_CORRUPT:
+            return "the database file is damaged (\(e.message ?? "malformed"))"
+        case .SQLITE_IOERR:
+            return "I/O error on the database file (SQLite code \(e.extendedResultCode.rawValue))"
+        default:
+            return "SQLite error \(e.resultCode.rawValue): \(e.message ?? "unknown")"
         }
     }
 
     /// Runs `body` in one IMMEDIATE write transaction.
     func writeTransaction<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        // Refused here, in words; SQLite would refuse it too (the connections are read-only).
+        if readonly { throw StorageError.readOnly(location: path, operation: operation) }
         do {
             return try await pool.writeWithoutTransaction { db in
                 var result: T?
@@ -73,11 +198,11 @@ public final class SQLiteStore: Sendable {
                 return result!
             }
         } catch let error as StorageError {
-            throw error
+            throw error.located(at: path)
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw StorageError.query(operation: operation, reason: "\(error)")
+            throw StorageError.query(location: path, operation: operation, reason: Self.describe(error, path: path, readonly: readonly))
         }
     }
 
@@ -86,11 +211,11 @@ public final class SQLiteStore: Sendable {
         do {
             return try await pool.read(body)
         } catch let error as StorageError {
-            throw error
+            throw error.located(at: path)
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw StorageError.query(operation: operation, reason: "\(error)")
+            throw StorageError.query(location: path, operation: operation, reason: Self.describe(error, path: path, readonly: readonly))
         }
     }
 
