@@ -9,10 +9,27 @@ import Synchronization
 public final class PostgresServer: Sendable {
     public static let binDirectory = ProcessInfo.processInfo.environment["GWOPS_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
 
+    /// What a dedicated cluster runs with besides the defaults.
+    public struct Options: Sendable {
+        /// fsync and synchronous commit on (benchmarks); off for tests, which only need semantics.
+        public var durable = false
+        /// Extra `-c name=value` settings.
+        public var settings: [String: String] = [:]
+        /// Lines that replace initdb's pg_hba.conf (nil keeps it: trust for everyone).
+        public var hba: [String]? = nil
+        /// A PEM certificate and key to serve TLS with: copied into the cluster (the key mode
+        /// 0600 and owned by the server's user, as PostgreSQL insists) and `ssl = on`.
+        public var tls: (certificate: String, key: String)? = nil
+
+        public init() {}
+    }
+
     public let port: Int
     public let directory: String
     /// fsync and synchronous commit on (benchmarks); off for tests, which only need semantics.
     let durable: Bool
+    /// `-c` arguments beyond the defaults (from `Options`).
+    let extraArguments: [String]
     private let running = Mutex<pid_t?>(nil)
 
     /// Whether PostgreSQL binaries are installed (tests on it fail, not skip, in CI).
@@ -32,10 +49,24 @@ public final class PostgresServer: Sendable {
 
     /// A cluster of its own (to restart it, or to measure with durable commits).
     public static func launch(durable: Bool = false) throws -> PostgresServer {
+        var options = Options()
+        options.durable = durable
+        return try launch(options)
+    }
+
+    /// A cluster of its own with `options` (TLS, pg_hba.conf, settings).
+    public static func launch(_ options: Options) throws -> PostgresServer {
         let dir = "/tmp/gwpg-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let server = PostgresServer(port: try freePort(), directory: dir, durable: durable)
-        Self.cleanupAtExit(dir)
+        var settings = options.settings
+        if options.tls != nil {
+            settings["ssl"] = "on"
+            settings["ssl_cert_file"] = dir + "/data/server.crt"
+            settings["ssl_key_file"] = dir + "/data/server.key"
+        }
+        let arguments = settings.sorted { $0.key < $1.key }.flatMap { ["-c", "\($0.key)=\($0.value)"] }
+        let server = PostgresServer(port: try freePort(), directory: dir, durable: options.durable, extraArguments: arguments)
+        Self.removeAtExit(dir)
         let initdb = try ChildProcess.run(
             server.asPostgresUser([Self.binDirectory + "/initdb", "-D", dir + "/data", "-U", "postgres", "-A", "trust", "-E", "UTF8",
                                    "--locale=C.UTF-8", "--no-sync", "--no-instructions"]),
@@ -44,16 +75,33 @@ public final class PostgresServer: Sendable {
             let log = (try? String(contentsOfFile: dir + "-initdb.log", encoding: .utf8)) ?? ""
             throw HarnessError.process("initdb failed (\(initdb)): \(log.suffix(500))")
         }
+        if let hba = options.hba {
+            try server.writeOwned(dir + "/data/pg_hba.conf", contents: hba.joined(separator: "\n") + "\n", mode: 0o600)
+        }
+        if let tls = options.tls {
+            try server.writeOwned(dir + "/data/server.crt", contents: String(contentsOfFile: tls.certificate, encoding: .utf8), mode: 0o644)
+            try server.writeOwned(dir + "/data/server.key", contents: String(contentsOfFile: tls.key, encoding: .utf8), mode: 0o600)
+        }
         try server.run()
         return server
     }
 
-    private init(port: Int, directory: String, durable: Bool) {
+    private init(port: Int, directory: String, durable: Bool, extraArguments: [String] = []) {
         self.port = port
         self.directory = directory
         self.durable = durable
+        self.extraArguments = extraArguments
         if getuid() == 0, let pw = getpwnam("postgres") {
             chown(directory, pw.pointee.pw_uid, pw.pointee.pw_gid)
+        }
+    }
+
+    /// Writes a file the server reads, owned by the user it runs as (the postgres user when root).
+    private func writeOwned(_ path: String, contents: String, mode: mode_t) throws {
+        try contents.write(toFile: path, atomically: false, encoding: .utf8)
+        guard chmod(path, mode) == 0 else { throw HarnessError.process("cannot chmod \(path)") }
+        if getuid() == 0, let pw = getpwnam("postgres") {
+            guard chown(path, pw.pointee.pw_uid, pw.pointee.pw_gid) == 0 else { throw HarnessError.process("cannot chown \(path)") }
         }
     }
 
@@ -71,7 +119,7 @@ public final class PostgresServer: Sendable {
         let durability = durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off"]
         let pid = try ChildProcess.spawn(
             asPostgresUser([Self.binDirectory + "/postgres", "-D", directory + "/data", "-k", directory, "-p", String(port),
-                            "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"] + durability),
+                            "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"] + durability + extraArguments),
             environment: Self.env, stdout: "/dev/null", stderr: directory + "-postgres.log")
         running.withLock { $0 = pid }
         Self.stopAtExit(pid)
@@ -150,7 +198,8 @@ public final class PostgresServer: Sendable {
         atExit.withLock { $0.pids.insert(pid) }
     }
 
-    private static func cleanupAtExit(_ directory: String) {
+    /// Removes `directory` when the process exits (with the clusters' own directories).
+    public static func removeAtExit(_ directory: String) {
         let install = atExit.withLock { state in
             state.directories.append(directory)
             defer { state.installed = true }

@@ -52,9 +52,11 @@ enum Runtime {
             guard let url = config.store.url else {
                 throw ConfigError(file: config.sourcePath ?? "config", key: "store.url", reason: "required when backend = \"postgres\"")
             }
+            let endpoint = try PostgresEndpoint.parse(url: url, tls: config.store.tls, caFile: config.store.caFile)
+            if let warning = endpoint.warning { Terminal.warning(warning) }
             // The password never goes on a command line or in the URL: PGPASSWORD, as libpq does.
             let password = ProcessInfo.processInfo.environment["PGPASSWORD"]
-            return try await PostgresStore.connect(url: url, gatewayId: config.gateway.id, password: password, readonly: readonly)
+            return try await PostgresStore.connect(endpoint: endpoint, gatewayId: config.gateway.id, password: password, readonly: readonly)
         }
     }
 

@@ -74,7 +74,7 @@ public enum ConfigLoader {
         let platform = try readPlatform(
             top.subsection("platform", keys: ["url", "api_key_file", "api_key_env", "timeout", "tls_verify"])
         )
-        let store = try readStore(top.subsection("store", keys: ["backend", "path", "url"]))
+        let store = try readStore(top.subsection("store", keys: ["backend", "path", "url", "tls", "ca_file"]))
 
         let controller = try top.subsection("controller", keys: ["sync"])
         let sync = try controller.subsection(
@@ -151,6 +151,8 @@ public enum ConfigLoader {
         let backend = try section.choice("backend", of: GwopsConfig.StoreBackend.self) ?? .sqlite
         var path = try section.string("path")
         let url = try section.string("url")
+        let tls = try section.choice("tls", of: PostgresTLSMode.self)
+        let caFile = try section.string("ca_file")
         switch backend {
         case .sqlite:
             path = path ?? GwopsConfig.Store.defaultSQLitePath
@@ -161,8 +163,16 @@ public enum ConfigLoader {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw section.error("url", "must be a postgres:// or postgresql:// URL")
             }
+            // The URL and the TLS settings are checked now, so a typo is a configuration error
+            // rather than a failure to connect.
+            do {
+                _ = try PostgresEndpoint.parse(url: url, tls: tls, caFile: caFile)
+            } catch StorageError.open(_, let reason) {
+                let urlAlone = (try? PostgresEndpoint.parse(url: url)) != nil
+                throw section.error(urlAlone ? (tls != nil ? "tls" : "ca_file") : "url", reason)
+            }
         }
-        return GwopsConfig.Store(backend: backend, path: path, url: url)
+        return GwopsConfig.Store(backend: backend, path: path, url: url, tls: tls, caFile: caFile)
     }
 }
 

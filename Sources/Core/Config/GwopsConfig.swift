@@ -64,13 +64,25 @@ public struct GwopsConfig: Sendable, Equatable {
         public var backend: StoreBackend
         /// SQLite database file (`path`); defaults to `defaultSQLitePath` for the sqlite backend.
         public var path: String?
-        /// PostgreSQL connection URL (`url`); required when `backend = "postgres"`.
+        /// PostgreSQL connection URL (`url`); required when `backend = "postgres"`. May carry
+        /// libpq's `sslmode` and `sslrootcert` query parameters instead of `tls` and `ca_file`.
         public var url: String?
+        /// PostgreSQL TLS mode (`tls`, libpq's `sslmode` values); nil: `verify-full` for another
+        /// host, `prefer` for this one (see `PostgresEndpoint`).
+        public var tls: PostgresTLSMode?
+        /// PEM file of the CAs that `verify-ca` and `verify-full` trust (`ca_file`); nil: the
+        /// system's trust store.
+        public var caFile: String?
 
-        public init(backend: StoreBackend = .sqlite, path: String? = Store.defaultSQLitePath, url: String? = nil) {
+        public init(
+            backend: StoreBackend = .sqlite, path: String? = Store.defaultSQLitePath, url: String? = nil,
+            tls: PostgresTLSMode? = nil, caFile: String? = nil
+        ) {
             self.backend = backend
             self.path = path
             self.url = url
+            self.tls = tls
+            self.caFile = caFile
         }
     }
 

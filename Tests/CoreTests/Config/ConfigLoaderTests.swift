@@ -21,6 +21,8 @@ struct ConfigLoaderTests {
             backend = "postgres"
             path = "/srv/gwops/unused.db"
             url = "postgres://gwops@db.internal:5432/gwops"
+            tls = "verify-ca"
+            ca_file = "/etc/gwops/db-ca.pem"
 
             [controller.sync]
             batch_size = 200
@@ -59,7 +61,9 @@ struct ConfigLoaderTests {
             store: .init(
                 backend: .postgres,
                 path: "/srv/gwops/unused.db",
-                url: "postgres://gwops@db.internal:5432/gwops"
+                url: "postgres://gwops@db.internal:5432/gwops",
+                tls: .verifyCA,
+                caFile: "/etc/gwops/db-ca.pem"
             ),
             controller: .init(
                 sync: .init(batchSize: 200, fetchConcurrency: 8, existsChunkSize: 1000, orphanPolicy: .auto)
@@ -148,6 +152,35 @@ struct ConfigLoaderTests {
     @Test func postgresBackendRequiresAURL() throws {
         let error = try #require(configError(Self.minimal + "[store]\nbackend = \"postgres\"\n"))
         #expect(error.key == "store.url")
+    }
+
+    @Test func postgresTLSIsUnsetByDefaultAndTheEndpointRuleDecides() throws {
+        let config = try ConfigLoader.parse(
+            Self.minimal + "[store]\nbackend = \"postgres\"\nurl = \"postgres://gwops@db.internal/gw\"\n", file: "/x.toml")
+        #expect(config.store.tls == nil)
+        #expect(config.store.caFile == nil)
+        #expect(try PostgresEndpoint.parse(url: config.store.url!).tls == .verifyFull)
+    }
+
+    @Test func postgresTLSModeMustBeALibpqName() throws {
+        let error = try #require(configError(Self.postgres + "tls = \"verify\"\n"))
+        #expect(error.key == "store.tls")
+        #expect(error.reason.contains("\"verify-full\""), "\(error)")
+    }
+
+    @Test func postgresURLParametersAreCheckedWhenTheFileIsRead() throws {
+        let badMode = try #require(configError(Self.minimal + "[store]\nbackend = \"postgres\"\nurl = \"postgres://g@db/gw?sslmode=on\"\n"))
+        #expect(badMode.key == "store.url")
+        #expect(badMode.reason.contains("sslmode must be one of"), "\(badMode)")
+        let conflict = try #require(configError(
+            Self.minimal + "[store]\nbackend = \"postgres\"\nurl = \"postgres://g@db/gw?sslmode=disable\"\ntls = \"verify-full\"\n"))
+        #expect(conflict.key == "store.tls")
+        #expect(conflict.reason.contains("set it in one place"), "\(conflict)")
+        let uncheckedCA = try #require(configError(Self.postgres + "ca_file = \"/etc/gwops/db-ca.pem\"\ntls = \"require\"\n"))
+        #expect(uncheckedCA.key == "store.tls")
+        #expect(uncheckedCA.reason.contains("does not check the certificate"), "\(uncheckedCA)")
+        let lonelyCA = try #require(configError(Self.minimal + "[store]\nbackend = \"postgres\"\nurl = \"postgres://g@db/gw?sslmode=prefer\"\nca_file = \"/ca.pem\"\n"))
+        #expect(lonelyCA.key == "store.ca_file")
     }
 
     @Test func tomlSyntaxErrorReportsTheLine() throws {
@@ -293,6 +326,9 @@ struct ConfigLoaderTests {
         url = "http://127.0.0.1:9090/"
 
         """
+
+    /// `minimal` with a `[store]` section for PostgreSQL on another host, open for more keys.
+    private static let postgres = minimal + "[store]\nbackend = \"postgres\"\nurl = \"postgres://gwops@db.internal/gw\"\n"
 
     private func configError(_ text: String, file: String = "/x.toml") -> ConfigError? {
         do {

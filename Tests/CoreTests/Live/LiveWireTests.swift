@@ -18,7 +18,7 @@ struct LiveWireTests {
                 "apiId": "not-here", "deploymentId": "dep-gone", "performedAt": "2026-11-30T10:00:00.123Z",
             ])
             // Then the gateway answers "already undeployed": success, performedAt echoed
-            try await waitUntil(seconds: 10) { await Self.acks(h).count == 1 }
+            try await waitUntil(seconds: 30) { await Self.acks(h).count == 1 }
             #expect(await Self.acks(h).first == [
                 "deploymentId": "dep-gone", "artifactId": "not-here", "resourceType": "api", "action": "undeploy", "status": "success",
                 "performedAt": "2026-11-30T10:00:00.123Z",
@@ -34,7 +34,7 @@ struct LiveWireTests {
             await h.simulator.live.announce(type: "\(kind.resourceType).undeployed", payload: [
                 kind.eventIdField: id, "deploymentId": "dep-other", "performedAt": GoTimeText.later,
             ])
-            try await waitUntil(seconds: 10) { await Self.acks(h).count == 1 }
+            try await waitUntil(seconds: 30) { await Self.acks(h).count == 1 }
             let ack = try #require(await Self.acks(h).first)
             #expect(ack["status"] == "failed" && ack["errorCode"] == "DEPLOYMENT_ID_MISMATCH")
             #expect(try await f.store.artifact(uuid: id)?.desiredState == .deployed)
@@ -54,7 +54,7 @@ struct LiveWireTests {
             await h.simulator.live.announce(type: "application.updated", payload: ["applicationId": "a"])
             let subscription = try #require(await h.simulator.createSubscription(on: api.id))
             // Then both show in what deleting the API would destroy
-            try await waitUntil(seconds: 10) {
+            try await waitUntil(seconds: 30) {
                 try await f.store.dependents(of: [api.id])[api.id] == Dependents(apiKeys: before.apiKeys + 1, subscriptions: before.subscriptions + 1)
             }
             let stored = try #require(try await f.store.apiKeys(of: api.id).first { $0.name == key.name })
@@ -64,7 +64,7 @@ struct LiveWireTests {
             // And when the key is revoked (by name) and the subscription deleted, they leave again
             await h.simulator.revokeAPIKey(on: api.id, named: key.name)
             await h.simulator.deleteSubscription(on: api.id, subscriptionId: subscription.id)
-            try await waitUntil(seconds: 10) { try await f.store.dependents(of: [api.id])[api.id] == before }
+            try await waitUntil(seconds: 30) { try await f.store.dependents(of: [api.id])[api.id] == before }
             #expect(await h.simulator.live.connections == 1)
         }
     }
@@ -82,7 +82,7 @@ struct LiveWireTests {
             // Then both are applied in order on the same connection (it answered pings meanwhile),
             // and the deploy's ack reached the platform
             try await waitUntil(seconds: 30) { try await f.store.apiKeys(of: keyed.id).contains { $0.id == key.uuid } }
-            try await waitUntil(seconds: 10) { await Self.acks(h).count == 1 }
+            try await waitUntil(seconds: 30) { await Self.acks(h).count == 1 }
             #expect(try await f.store.artifact(uuid: id)?.deploymentId == deployed.deployment?.deploymentId)
             #expect(await h.simulator.live.connections == 1)
             #expect(connected.count == 1)
@@ -101,7 +101,7 @@ struct LiveWireTests {
             let live = Task { try await LiveSessionTests.session(f, h, connected: connected, logger: logs.logger()).run() }
             defer { live.cancel() }
             // Then the gateway says why, and keeps trying without syncing
-            try await waitUntil(seconds: 10) { logs.contains("refused the live connection: maximum connections reached for gateway sim-gateway") }
+            try await waitUntil(seconds: 30) { logs.contains("refused the live connection: maximum connections reached for gateway sim-gateway") }
             #expect(connected.count == 0)
         }
     }
@@ -115,12 +115,12 @@ struct LiveWireTests {
             let connected = LiveSessionTests.Counter()
             let live = Task { try await LiveSessionTests.session(f, h, connected: connected, logger: logs.logger()).run() }
             defer { live.cancel() }
-            try await waitUntil(seconds: 10) {
+            try await waitUntil(seconds: 30) {
                 logs.contains("429") && logs.contains("Connection rate limit exceeded. Please try again later. (TOO_MANY_REQUESTS)")
             }
             // And once the platform lets it in, it connects
             await h.simulator.live.setRateLimited(false)
-            try await waitUntil(seconds: 10) { connected.count == 1 }
+            try await waitUntil(seconds: 30) { connected.count == 1 }
         }
     }
 }

@@ -87,8 +87,9 @@ struct LagEvaluatorTests {
         try await f.store.heartbeat(id: "alive", appliedSeq: 1, appliedAt: nil, state: .running, resyncs: 0)
         _ = try await f.store.registerReplica(id: "dead", host: "h", pid: 2)
         var t = LagThresholds()
-        t.heartbeatTimeout = 2
-        try await Task.sleep(for: .milliseconds(2500))
+        // Generous: a loaded machine may stall seconds between the heartbeat and the read.
+        t.heartbeatTimeout = 4
+        try await Task.sleep(for: .milliseconds(4500))
         try await f.store.heartbeat(id: "alive", appliedSeq: 1, appliedAt: nil, state: .running, resyncs: 0)
         let reports = try await FleetLag.reports(store: f.store, thresholds: t)
         #expect(reports.first { $0.replicaId == "alive" }?.status == .ok)

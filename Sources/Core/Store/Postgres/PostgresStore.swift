@@ -27,30 +27,31 @@ public final class PostgresStore: Sendable {
     /// The session setting that makes the server refuse writes (SQLSTATE 25006) in every transaction.
     static let readOnlyStartup = [("default_transaction_read_only", "on")]
 
-    /// Connects to `url` (`postgres://user@host:port/db`), migrates, and checks the gateway. With
-    /// `readonly`, every session is read-only and nothing is migrated: a schema older than this
-    /// binary is refused in words.
+    /// Connects to `url` (`postgres://user@host:port/db`, with libpq's `sslmode` and
+    /// `sslrootcert` as query parameters), migrates, and checks the gateway. `tls` and `caFile`
+    /// are `[store] tls` and `ca_file`; see `PostgresEndpoint` for the default TLS mode.
     public static func connect(
-        url: String, gatewayId: String, password: String?, readonly: Bool = false, logger: Logger = .silent("gwops.postgres")
+        url: String, gatewayId: String, password: String?, tls: PostgresTLSMode? = nil, caFile: String? = nil,
+        readonly: Bool = false, logger: Logger = .silent("gwops.postgres")
     ) async throws -> PostgresStore {
-        guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""),
-              let host = parts.host, let user = parts.user, !parts.path.dropFirst().isEmpty
-        else {
-            throw StorageError.open(location: url, reason: "expected postgres://user@host:port/database")
-        }
-        if parts.password != nil {
-            throw StorageError.open(
-                location: "postgres://\(parts.user ?? "")@\(host)/\(parts.path.dropFirst())",
-                reason: "store.url must not contain a password: set PGPASSWORD in the environment instead")
-        }
-        let database = String(parts.path.dropFirst())
-        let port = parts.port ?? 5432
-        let location = "postgres://\(user)@\(host):\(port)/\(database)"
+        let endpoint = try PostgresEndpoint.parse(url: url, tls: tls, caFile: caFile)
+        return try await connect(endpoint: endpoint, gatewayId: gatewayId, password: password, readonly: readonly, logger: logger)
+    }
+
+    /// Connects to `endpoint`, migrates, and checks the gateway. With `readonly`, every session
+    /// is read-only and nothing is migrated: a schema older than this binary is refused in words.
+    public static func connect(
+        endpoint: PostgresEndpoint, gatewayId: String, password: String?, readonly: Bool = false,
+        logger: Logger = .silent("gwops.postgres")
+    ) async throws -> PostgresStore {
+        let (host, port, user, database) = (endpoint.host, endpoint.port, endpoint.user, endpoint.database)
+        let location = endpoint.location
+        let tls = try PostgresTLSSettings(endpoint)
         var config = PostgresClient.Configuration(
-            host: host, port: port, username: user, password: password, database: database, tls: .disable)
+            host: host, port: port, username: user, password: password, database: database, tls: tls.client)
         config.options.maximumConnections = 20
         var connectionConfig = PostgresConnection.Configuration(
-            host: host, port: port, username: user, password: password, database: database, tls: .disable)
+            host: host, port: port, username: user, password: password, database: database, tls: tls.connection)
         if readonly {
             config.options.additionalStartupParameters = readOnlyStartup
             connectionConfig.options.additionalStartupParameters = readOnlyStartup
@@ -61,7 +62,7 @@ public final class PostgresStore: Sendable {
             let probe = try await PostgresConnection.connect(configuration: connectionConfig, id: 0, logger: logger)
             try? await probe.close()
         } catch {
-            throw StorageError.open(location: location, reason: describeConnectFailure(error))
+            throw StorageError.open(location: location, reason: describeConnectFailure(error, endpoint: endpoint))
         }
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
         let runner = Task { await client.run() }
@@ -211,19 +212,6 @@ public final class PostgresStore: Sendable {
             if let inner = t.beginError ?? t.commitError { return sqlState(of: inner) }
         }
         return (error as? PSQLError)?.serverInfo?[.sqlState]
-    }
-
-    /// Why a first connection failed: the server's message (bad password, no such database) or
-    /// the network's (refused, unreachable, timed out).
-    static func describeConnectFailure(_ error: Error) -> String {
-        guard let e = error as? PSQLError else { return String(describing: error) }
-        if let message = e.serverInfo?[.message] { return message }
-        if let underlying = e.underlying {
-            let text = "\(underlying)"
-            if text.contains("Connection refused") { return "connection refused: is PostgreSQL running and listening there?" }
-            return "cannot connect: \(text)"
-        }
-        return "cannot connect (\(e.code))"
     }
 
     /// The server's message when there is one (never the query's bound values).
