@@ -81,7 +81,7 @@ public enum HostileCatalog {
         .archiveDevice: "a deployment's YAML is a character device",
         .archiveOversizeEntry: "a deployment's YAML is 9 MiB, past the 8 MiB entry cap",
         .archiveBomb: "1 MiB of gzip inflates to 630 MiB: 90 entries of 7 MiB, each under the entry cap (a decompression bomb)",
-        .archiveEntryBomb: "1 MiB of gzip holds one 1 GiB entry of zeros (a decompression bomb past the entry cap)",
+        .archiveEntryBomb: "about 4.5 MiB of gzip holds one 1 GiB entry of zeros (a decompression bomb past the entry cap)",
         .archiveYAMLFlood: "a requested deployment's directory holds 40 more YAML files of 1 MiB each",
         .archiveDuplicateDirectories: "a deployment's directory appears twice",
         .archiveMissingDeployment: "a requested deployment is missing from the archive",
