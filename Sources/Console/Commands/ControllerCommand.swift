@@ -32,10 +32,12 @@ struct ControllerCommand: AsyncParsableCommand {
             let sync = SyncEngine(store: store, platform: client, options: config.syncOptions, logger: logger)
             engine = sync
             if !noLive {
+                // The live path's key changes and the load on each connection take turns (CredentialGate).
+                let gate = CredentialGate()
                 let handler = LiveEventHandler(
-                    store: store, platform: client, orphanPolicy: config.controller.sync.orphanPolicy, logger: logger)
+                    store: store, platform: client, orphanPolicy: config.controller.sync.orphanPolicy, credentials: gate, logger: logger)
                 let credentials = CredentialLoad(
-                    store: store, platform: client, concurrency: config.controller.sync.fetchConcurrency, logger: logger)
+                    store: store, platform: client, concurrency: config.controller.sync.fetchConcurrency, gate: gate, logger: logger)
                 live = LiveSession(
                     platformURL: config.platform.url, apiKey: try config.resolveAPIKey(environment: global.environment),
                     tlsVerify: config.platform.tlsVerify, handler: handler, platform: client, logger: logger

@@ -118,8 +118,11 @@ public enum LiveEvent: Sendable, Equatable {
 
     private static func apiKey(_ payload: Payload) throws -> APIKeyRecord {
         let created = payload.time("createdAt") ?? .now
+        let id = try payload.text("uuid")
+        // Names are unique per artifact; a key sent without one is kept under its id rather than
+        // under "", where a second unnamed key would replace it.
         return APIKeyRecord(
-            id: try payload.text("uuid"), artifactUUID: try payload.text("apiId"), name: payload.optional("name") ?? "",
+            id: id, artifactUUID: try payload.text("apiId"), name: payload.optional("name") ?? id,
             maskedKey: payload.optional("maskedApiKey") ?? "", hashes: payload.hashes(), status: "active",
             expiresAt: payload.time("expiresAt"), createdAt: created, updatedAt: payload.time("updatedAt") ?? created)
     }

@@ -18,12 +18,18 @@ public struct LiveEventHandler: Sendable {
     let store: any GatewayStore
     let platform: any PlatformAPI
     let orphanPolicy: OrphanPolicy
+    /// Shared with the credential load that runs on each connection.
+    let credentials: CredentialGate
     let logger: Logger
 
-    public init(store: any GatewayStore, platform: any PlatformAPI, orphanPolicy: OrphanPolicy = .review, logger: Logger = .silent("gwops.live")) {
+    public init(
+        store: any GatewayStore, platform: any PlatformAPI, orphanPolicy: OrphanPolicy = .review, credentials: CredentialGate = CredentialGate(),
+        logger: Logger = .silent("gwops.live")
+    ) {
         self.store = store
         self.platform = platform
         self.orphanPolicy = orphanPolicy
+        self.credentials = credentials
         self.logger = logger
     }
 
@@ -38,17 +44,17 @@ public struct LiveEventHandler: Sendable {
         case .deleted(_, let id):
             try await deleted(artifactId: id)
         case .apiKeyCreated(let key):
-            try await store.addAPIKey(key)
+            try await credentials.apply { try await store.addAPIKey(key) }
         case .apiKeyUpdated(let update):
-            if try await !store.updateAPIKey(update) {
+            if try await !credentials.apply({ try await store.updateAPIKey(update) }) {
                 logger.info("apikey.updated for a key this gateway does not have", metadata: ["artifact": "\(update.artifactUUID)"])
             }
         case .apiKeyRevoked(let artifact, let name):
-            try await store.removeAPIKey(artifactUUID: artifact, name: name)
+            try await credentials.apply { try await store.removeAPIKey(artifactUUID: artifact, name: name) }
         case .subscriptionUpserted(let s):
-            try await store.addSubscription(s)
+            try await credentials.apply { try await store.addSubscription(s) }
         case .subscriptionDeleted(_, let id):
-            try await store.removeSubscription(id: id)
+            try await credentials.apply { try await store.removeSubscription(id: id) }
         case .connectionAck, .ignored, .platformError:
             break
         }

@@ -6,11 +6,16 @@ import Logging
 /// what makes "KEYS / SUBS at stake" in the orphan views true.
 ///
 /// A listing that fails changes nothing stored: only a successful listing replaces what it covers.
+/// A listing during which the live path changed keys or subscriptions is fetched again (the
+/// ``CredentialGate`` shared with the live path), so it never writes over a newer change.
 public struct CredentialLoad: Sendable {
     let store: any GatewayStore
     let platform: any PlatformCredentialsAPI
     let concurrency: Int
+    let gate: CredentialGate
     let logger: Logger
+    /// How many times a listing is fetched while live changes keep landing during it.
+    static let listingAttempts = 3
 
     /// What one load did.
     public struct Report: Sendable, Equatable, Encodable {
@@ -28,11 +33,28 @@ public struct CredentialLoad: Sendable {
         }
     }
 
-    public init(store: any GatewayStore, platform: any PlatformCredentialsAPI, concurrency: Int = 4, logger: Logger = .silent("gwops.credentials")) {
+    public init(
+        store: any GatewayStore, platform: any PlatformCredentialsAPI, concurrency: Int = 4, gate: CredentialGate = CredentialGate(),
+        logger: Logger = .silent("gwops.credentials")
+    ) {
         self.store = store
         self.platform = platform
         self.concurrency = max(1, concurrency)
+        self.gate = gate
         self.logger = logger
+    }
+
+    /// Fetches a listing and writes it, again while the live path changed credentials meanwhile.
+    /// Returns the listing written, or nil when live changes kept landing (what is stored, which
+    /// has them, stays).
+    private func load<T: Sendable>(_ what: String, fetch: () async throws -> [T], write: ([T]) async throws -> Void) async throws -> [T]? {
+        for _ in 0..<Self.listingAttempts {
+            let mark = gate.mark()
+            let listing = try await fetch()
+            if try await gate.write(since: mark, { try await write(listing) }) { return listing }
+        }
+        logger.info("\(what) changed by live events during \(Self.listingAttempts) listings; kept as stored")
+        return nil
     }
 
     public func run() async throws -> Report {
@@ -41,9 +63,11 @@ public struct CredentialLoad: Sendable {
         for kind in ArtifactKind.allCases where kind.apiKeysPath != nil {
             do {
                 // Only active keys, as a gateway honours them (the listing has revoked ones too).
-                let keys = try await platform.apiKeys(of: kind).filter { $0.status.lowercased() == "active" }
-                try await store.replaceAPIKeys(keys, ofArtifacts: local.filter { $0.kind == kind }.map(\.uuid))
-                report.apiKeys += keys.count
+                let covered = local.filter { $0.kind == kind }.map(\.uuid)
+                let keys = try await load(
+                    "API keys of \(kind.rawValue)", fetch: { try await platform.apiKeys(of: kind).filter { $0.status.lowercased() == "active" } },
+                    write: { try await store.replaceAPIKeys($0, ofArtifacts: covered) })
+                report.apiKeys += keys?.count ?? 0
             } catch let error as PlatformError {
                 report.failed(error)
             }
@@ -57,9 +81,10 @@ public struct CredentialLoad: Sendable {
                 guard let id = next.next() else { return }
                 group.addTask { [store, platform] in
                     do {
-                        let subscriptions = try await platform.subscriptions(apiId: id)
-                        try await store.replaceSubscriptions(subscriptions, ofArtifact: id)
-                        return .success(subscriptions.count)
+                        let subscriptions = try await load(
+                            "subscriptions of \(id)", fetch: { try await platform.subscriptions(apiId: id) },
+                            write: { try await store.replaceSubscriptions($0, ofArtifact: id) })
+                        return .success(subscriptions?.count ?? 0)
                     } catch let error as PlatformError {
                         return .failure(error)
                     }

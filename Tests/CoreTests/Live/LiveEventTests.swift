@@ -40,6 +40,9 @@ struct LiveEventTests {
         #expect(try LiveEvent.decode(created) == .apiKeyCreated(APIKeyRecord(
             id: "k-1", artifactUUID: "a", name: "mobile", maskedKey: "***wxyz", hashes: ["sha256": "abc"],
             expiresAt: Timestamp(rfc3339: "2027-01-01T00:00:00Z"), createdAt: Timestamp(rfc3339: "2026-11-30T10:00:00Z")!)))
+        let unnamed = #"{"type":"apikey.created","payload":{"uuid":"k-2","apiId":"a","apiKeyHashes":"{}"}}"#
+        guard case .apiKeyCreated(let key) = try LiveEvent.decode(unnamed) else { Issue.record("not a key"); return }
+        #expect(key.name == "k-2")
         let updated = #"""
             {"type":"apikey.updated","payload":{"apiId":"a","keyName":"mobile","apiKeyHashes":"{\"sha256\":\"def\"}",
             "maskedApiKey":"***abcd","updatedAt":"2026-11-30T12:00:00Z"}}

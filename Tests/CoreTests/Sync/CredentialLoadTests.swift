@@ -1,3 +1,4 @@
+import Synchronization
 import PlatformSim
 import Testing
 import TestSupport
@@ -96,6 +97,48 @@ struct CredentialLoadTests {
             let report = try await CredentialLoad(store: f.store, platform: RevokedKeyPlatform(artifact: api.uuid)).run()
             #expect(report.apiKeys == 1)
             #expect(try await f.store.apiKeys(of: api.uuid).map(\.id) == ["k-active"])
+        }
+    }
+
+    /// A platform whose first keys listing is taken before a key is issued and answered after the
+    /// live path applied that key's `apikey.created` (a listing in flight while an event lands).
+    final class RacingPlatform: PlatformCredentialsAPI {
+        let artifact: String
+        let duringFirstListing: @Sendable () async throws -> Void
+        let listings = Mutex(0)
+
+        init(artifact: String, duringFirstListing: @escaping @Sendable () async throws -> Void) {
+            self.artifact = artifact
+            self.duringFirstListing = duringFirstListing
+        }
+
+        func apiKeys(of kind: ArtifactKind) async throws -> [APIKeyRecord] {
+            guard kind == .restApi else { return [] }
+            let old = APIKeyRecord(id: "k-old", artifactUUID: artifact, name: "old", status: "active", createdAt: .now)
+            let new = APIKeyRecord(id: "k-new", artifactUUID: artifact, name: "new", status: "active", createdAt: .now)
+            let n = listings.withLock { $0 += 1; return $0 }
+            guard n == 1 else { return [old, new] }
+            try await duringFirstListing()
+            return [old]  // as the platform had it when the listing was taken
+        }
+        func subscriptions(apiId: String) async throws -> [SubscriptionRecord] { [] }
+    }
+
+    @Test func aKeyIssuedWhileTheListingIsInFlightIsNotWrittenOver() async throws {
+        let f = try await StoreFixture.make()
+        defer { f.remove() }
+        try await SimulatorHarness.with(deployments: 20, seed: 8) { h in
+            _ = try await SyncEndToEndTests.engine(f, h).run(trigger: .cli, requestedBy: Self.actor)
+            let api = try #require(try await f.store.artifactSummaries().first { $0.kind == .restApi })
+            let gate = CredentialGate()
+            let handler = LiveEventHandler(store: f.store, platform: h.client(), credentials: gate)
+            let issued = APIKeyRecord(id: "k-new", artifactUUID: api.uuid, name: "new", status: "active", createdAt: .now)
+            let platform = RacingPlatform(artifact: api.uuid) { _ = try await handler.handle(.apiKeyCreated(issued)) }
+            // When the load runs while the live path applies the new key
+            _ = try await CredentialLoad(store: f.store, platform: platform, gate: gate).run()
+            // Then the stale listing was fetched again instead of replacing the key away
+            #expect(try await f.store.apiKeys(of: api.uuid).map(\.id) == ["k-new", "k-old"])
+            #expect(platform.listings.withLock { $0 } == 2)
         }
     }
 }
