@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the built `gwops` executable as a child process (crash and multi-process tests).
 public enum GwopsBinary {
@@ -24,7 +25,7 @@ public enum GwopsBinary {
         if let user {
             let (uid, gid) = try account(user)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--", try path()] + args
+            process.arguments = ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--", try reachableCopy()] + args
         } else {
             process.executableURL = URL(fileURLWithPath: try path())
             process.arguments = args
@@ -54,9 +55,30 @@ public enum GwopsBinary {
         return (process.terminationStatus, out, err)
     }
 
+    /// A copy of `gwops` any user may run: the build tree may sit under a directory only root can
+    /// enter (a checkout in root's home). Made once per process, removed at exit.
+    static func reachableCopy() throws -> String {
+        try copyResult.withLock { slot in
+            if slot == nil {
+                slot = Result {
+                    let dir = "/tmp/gwops-bin-\(getpid())"
+                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+                    PostgresServer.removeAtExit(dir)
+                    let copy = dir + "/gwops"
+                    try? FileManager.default.removeItem(atPath: copy)
+                    try FileManager.default.copyItem(atPath: try path(), toPath: copy)
+                    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
+                    return copy
+                }
+            }
+            return try slot!.get()
+        }
+    }
+    private static let copyResult = Mutex<Result<String, Error>?>(nil)
+
     /// The uid and gid of `user`, to run `gwops` as someone permission bits apply to: the tests
-    /// run as root, to whom they do not. Needs root (`setpriv`), and a `gwops` binary and test
-    /// directories that user may reach (the build tree and the temporary directory are 0755).
+    /// run as root, to whom they do not. Needs root (`setpriv`), and test directories that user may
+    /// reach (the temporary directory is 0755); the binary is a copy under /tmp.
     public static func account(_ user: String) throws -> (uid_t, gid_t) {
         guard getuid() == 0 else { throw HarnessError.process("running gwops as \(user) needs root (setpriv); these tests run as root in CI") }
         guard let entry = getpwnam(user) else { throw HarnessError.process("there is no user \(user)") }
