@@ -27,7 +27,7 @@ public struct StoreFixture: Sendable {
             let store = try SQLiteStore(path: directory.file("gateway.db"), gatewayId: gatewayId)
             return StoreFixture(store: store, directory: directory, backend: backend, url: nil)
         case .postgres:
-            let server = try PostgresServer.start()
+            let server = try await OffPool.run { try PostgresServer.start() }
             let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
             try await Self.createDatabase(name, port: server.port)
             let url = server.url(database: name)

@@ -33,7 +33,7 @@ struct PostgresRestartTests {
     }
 
     @Test func syncInterruptedByARestartLeavesNoHalfBatchAndTheNextSyncConverges() async throws {
-        let server = try PostgresServer.launch()
+        let server = try await OffPool.run { try PostgresServer.launch() }
         defer { server.stop() }
         let (store, _) = try await Self.freshStore(on: server)
         defer { store.close() }
@@ -77,7 +77,7 @@ struct PostgresRestartTests {
     }
 
     @Test func replicaKeepsApplyingAcrossARestartWithNoGapOrDuplicate() async throws {
-        let server = try PostgresServer.launch()
+        let server = try await OffPool.run { try PostgresServer.launch() }
         defer { server.stop() }
         let (publisher, url) = try await Self.freshStore(on: server)
         defer { publisher.close() }
@@ -103,7 +103,7 @@ struct PostgresRestartTests {
     /// Found by the pg-restart campaign: the controller's apply loop gave up (and the process
     /// exited) when the server stayed away long enough for a query to fail.
     @Test func replicaWaitsOutAServerThatStaysDownForSeconds() async throws {
-        let server = try PostgresServer.launch()
+        let server = try await OffPool.run { try PostgresServer.launch() }
         defer { server.stop() }
         let (publisher, url) = try await Self.freshStore(on: server)
         defer { publisher.close() }

@@ -19,17 +19,15 @@ struct PostgresTLSTests {
         let stranger: ThrowawayCA
     }
 
-    private static let shared = Mutex<Result<Server, Error>?>(nil)
+    /// Started once, off the cooperative pool (initdb and openssl block).
+    private static let shared = Task { try await OffPool.run { try launch() } }
 
     /// Runs `body` against the suite's TLS-only server. Its certificate names `localhost` and
     /// nothing else: NIOSSL accepts a certificate whose IP entry matches the connected address
     /// whatever host name was asked for, so with `IP:127.0.0.1` in it no name could ever be wrong
     /// over loopback.
     static func withServer(_ body: (_ port: Int, _ ca: ThrowawayCA, _ stranger: ThrowawayCA) async throws -> Void) async throws {
-        let server = try shared.withLock { slot in
-            if slot == nil { slot = Result { try launch() } }
-            return try slot!.get()
-        }
+        let server = try await shared.value
         try await body(server.port, server.ca, server.stranger)
     }
 
@@ -121,7 +119,7 @@ struct PostgresTLSTests {
 
     @Test func requireAgainstAServerWithoutTLSSaysSo() async throws {
         // Given the shared test server, which has ssl = off
-        let server = try PostgresServer.start()
+        let server = try await OffPool.run { try PostgresServer.start() }
         // When TLS is required, then the refusal says the server does not offer it
         let refused = try #require(await Self.refusal(server.url(database: "postgres") + "?sslmode=require"))
         #expect(refused.contains("does not offer TLS"), "\(refused)")

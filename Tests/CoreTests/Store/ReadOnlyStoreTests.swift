@@ -89,7 +89,7 @@ struct ReadOnlyStoreTests {
             #expect(error?.description.contains("never creates") == true, "\(String(describing: error))")
             #expect(!FileManager.default.fileExists(atPath: path))
         case .postgres:
-            let server = try PostgresServer.start()
+            let server = try await OffPool.run { try PostgresServer.start() }
             let name = "ro_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
             try await StoreFixture.createDatabase(name, port: server.port)
             let url = server.url(database: name)
