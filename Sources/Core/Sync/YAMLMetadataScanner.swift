@@ -82,10 +82,12 @@ struct YAMLMetadataScanner {
                 continue
             }
             guard started else { return nil }  // an indented first line
-            if section == .other { continue }
+            // A line skipped unread must not open a quoted scalar that runs on over the next
+            // lines (it could swallow `spec:`): an odd count of either quote declines.
+            if section == .other { if hasOddQuotes(start, end) { return nil } else { continue } }
             if childIndent == nil { childIndent = indent }
             guard let child = childIndent, indent >= child else { return nil }
-            if indent > child { continue }
+            if indent > child { if hasOddQuotes(start, end) { return nil } else { continue } }
             guard let (key, colon) = key(start, end), !equals(key, "<<") else { return nil }
             let field: (WritableKeyPath<YAMLMetadata, String?>, Seen)? =
                 if section == .metadata, equals(key, "name") { (\.handle, .name) }
@@ -169,6 +171,14 @@ struct YAMLMetadataScanner {
 
     /// Whether a value beside the fields is complete on its line: a quoted or flow value that
     /// opens must close here, and a plain one must not hold `: `.
+    private func hasOddQuotes(_ start: Int, _ end: Int) -> Bool {
+        var single = 0, double = 0
+        for i in start..<end {
+            if b[i] == UInt8(ascii: "'") { single += 1 } else if b[i] == UInt8(ascii: "\"") { double += 1 }
+        }
+        return single % 2 == 1 || double % 2 == 1
+    }
+
     private func isComplete(_ start: Int, _ end: Int) -> Bool {
         switch value(start, end) {
         case .scalar?, .empty?: return true

@@ -88,6 +88,9 @@ struct YAMLMetadataTests {
             "%YAML 1.2\n---\nmetadata:\n    name: a\n",  // directive
             "metadata:\n    name: !!str a\n",  // tag
             "other: \"open\n metadata: x\"\nmetadata:\n    name: a\n",  // quoted value over lines
+            // A quote opened on a line skipped unread runs on and swallows `spec:` (found by FuzzYAMLMetadata)
+            "params:\n    !  value: '{{ x\nspec:\n    displayName: D }}'\n",
+            "metadata:\n    labels:\n        a: 'open\nspec:\n    version: v1'\n",
         ] {
             #expect(YAMLMetadata.scanned(yaml) == nil, "\(yaml)")
         }
