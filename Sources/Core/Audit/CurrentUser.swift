@@ -8,6 +8,5 @@ func currentUID() -> UInt32 { getuid() }
 
 /// The login name of the current user from the password database.
 func currentUserName() -> String? {
-    guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
-    return String(validatingCString: name)
+    FileAccess.knownUserName(getuid())
 }

@@ -45,14 +45,19 @@ public enum FileAccess {
 
     /// `uid`'s user name, or `uid N`.
     public static func userName(_ uid: uid_t) -> String {
+        knownUserName(uid) ?? "uid \(uid)"
+    }
+
+    /// `uid`'s name in the password database, nil when it has none.
+    static func knownUserName(_ uid: uid_t) -> String? {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         let size = 4096
         var buffer = [CChar](repeating: 0, count: size)
         guard getpwuid_r(uid, &entry, &buffer, size, &result) == 0, let found = result, let name = found.pointee.pw_name else {
-            return "uid \(uid)"
+            return nil
         }
-        return String(cString: name)
+        return String(validatingCString: name)
     }
 
     /// `permission denied reading PATH (owner gwops, mode 0600; running as alice)`.

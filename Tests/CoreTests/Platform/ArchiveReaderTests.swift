@@ -228,16 +228,6 @@ struct ArchiveReaderTests {
 
     private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    private func archiveError(_ body: () throws -> Any) -> ArchiveError? {
-        do {
-            _ = try body()
-            return nil
-        } catch let error as ArchiveError {
-            return error
-        } catch {
-            return nil
-        }
-    }
 
     /// Writes the files (and symlinks) to a temporary directory and archives it with `tar czf`,
     /// from inside the directory (so names start with `./`), optionally with `--format`.
@@ -288,5 +278,17 @@ struct ArchiveReaderTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(arguments.joined(separator: " ")) failed")
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// The `ArchiveError` `body` throws, nil when it returns or throws something else.
+func archiveError(_ body: () throws -> Any) -> ArchiveError? {
+    do {
+        _ = try body()
+        return nil
+    } catch let error as ArchiveError {
+        return error
+    } catch {
+        return nil
     }
 }

@@ -17,11 +17,11 @@ struct ArchiveStreamTests {
         #expect(bomb.count < 1 << 20)
         let limits = ArchiveLimits(maxEntryBytes: 1 << 20, maxTotalBytes: 16 << 20)
 
-        #expect(error { try ArchiveReader.read(gzipped: bomb, limits: limits) }
+        #expect(archiveError { try ArchiveReader.read(gzipped: bomb, limits: limits) }
             == .entryTooLarge(name: "dep-1/api-a.yaml", size: 64 << 20, limit: 1 << 20))
         let stream = try ArchiveStream(limits: limits)
         var pushed = 0
-        let refused = error {
+        let refused = archiveError {
             for start in stride(from: 0, to: bomb.count, by: 4096) {
                 try stream.push(Array(bomb[start..<min(start + 4096, bomb.count)]))
                 pushed += 1
@@ -39,7 +39,7 @@ struct ArchiveStreamTests {
         for i in 0..<20 { tar.addFile("dep-other/api-\(i).yaml", content: zeros) }
         let gz = try TarWriter.gzip(tar.finish())
         let stream = try ArchiveStream(limits: ArchiveLimits(maxTotalBytes: 8 << 20), requested: ["dep-1"])
-        #expect(error { try stream.push(gz) } == .tooLarge(limit: 8 << 20))
+        #expect(archiveError { try stream.push(gz) } == .tooLarge(limit: 8 << 20))
         #expect(stream.inflatedBytes == 8 << 20)
     }
 
@@ -60,7 +60,7 @@ struct ArchiveStreamTests {
         let gz = try TarWriter.gzip(tar.finish())
         // Each file counts its 1,000 bytes and its 512-byte header.
         #expect(try ArchiveReader.read(gzipped: gz, limits: ArchiveLimits(maxKeptBytes: 5 * 1512))["dep-1"]?.count == 5)
-        let refused = error { try ArchiveReader.read(gzipped: gz, limits: ArchiveLimits(maxKeptBytes: 5 * 1512 - 1)) }
+        let refused = archiveError { try ArchiveReader.read(gzipped: gz, limits: ArchiveLimits(maxKeptBytes: 5 * 1512 - 1)) }
         #expect(refused == .keptTooLarge(limit: 5 * 1512 - 1))
         #expect(refused?.description.contains("batch_size") == true)
     }
@@ -97,9 +97,9 @@ struct ArchiveStreamTests {
             let pieces = Result { try read(bytes, in: size) }
             #expect(outcome(whole) == outcome(pieces), "\(what)")
         }
-        #expect(error { try read(Array(good.dropLast(3)), in: size) } == .gzipTruncated)
-        #expect(error { try read(good + [0, 0, 1, 0], in: size) } == .gzipTrailingData(bytes: 4))
-        #expect(error { try read(try TarWriter.gzip(Array(plain.prefix(1700))), in: size) }
+        #expect(archiveError { try read(Array(good.dropLast(3)), in: size) } == .gzipTruncated)
+        #expect(archiveError { try read(good + [0, 0, 1, 0], in: size) } == .gzipTrailingData(bytes: 4))
+        #expect(archiveError { try read(try TarWriter.gzip(Array(plain.prefix(1700))), in: size) }
             == .truncatedEntry(name: "dep-1/api-a.yaml", offset: 0))
     }
 
@@ -121,16 +121,5 @@ struct ArchiveStreamTests {
             try stream.push(Array(gz[start..<min(start + size, gz.count)]))
         }
         return try stream.finish()
-    }
-
-    private func error(_ body: () throws -> Any) -> ArchiveError? {
-        do {
-            _ = try body()
-            return nil
-        } catch let error as ArchiveError {
-            return error
-        } catch {
-            return nil
-        }
     }
 }
