@@ -34,9 +34,7 @@ struct ReplicaKills: AsyncParsableCommand {
             defer { for p in [survivor, victim] where p.isRunning { p.terminate() } }
             let opened = try await store.open()
             defer { (opened as? PostgresStore)?.close() }
-            try await Self.waitUntil(60, "both replicas running") {
-                try await opened.replicas().filter { $0.state == .running }.count == 2
-            }
+            try await Self.waitForRunning(["r1-0": survivor, "r2-0": victim], opened, directory)
             let churner = Task { await h.simulator.churn(perSecond: churn, seed: options.seed) }
             for kill in 1...options.killCount {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 100...1_500, using: &rng)))
@@ -93,10 +91,27 @@ struct ReplicaKills: AsyncParsableCommand {
         }
     }
 
+    /// Waits until every replica in `processes` (keyed by log prefix) is running; one that exits
+    /// first ends the wait with the last line it wrote to stderr.
+    static func waitForRunning(_ processes: [String: Process], _ store: any GatewayStore, _ directory: TemporaryDirectory) async throws {
+        try await waitUntil(60, "\(processes.count) replicas running") {
+            for (prefix, process) in processes where !process.isRunning {
+                let err = (try? String(contentsOfFile: directory.file("\(prefix).err"), encoding: .utf8)) ?? ""
+                let last = err.split(separator: "\n").last.map(String.init) ?? "(no output)"
+                throw CampaignError("replica \(prefix) exited with status \(process.terminationStatus) before running: \(last)")
+            }
+            return try await store.replicas().filter { $0.state == .running }.count == processes.count
+        }
+    }
+
     static func waitUntil(_ seconds: Double, _ what: String, _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return }
+            do {
+                if try await condition() { return }
+            } catch let error as CampaignError {
+                throw error  // the condition's verdict that waiting longer will not help
+            } catch {}  // the store may be busy or restarting: ask again
             try await Task.sleep(for: .milliseconds(50))
         }
         throw CampaignError("not reached within \(Int(seconds)) s: \(what)")

@@ -55,9 +55,7 @@ struct RestartCampaign: AsyncParsableCommand {
             defer { for p in fleet where p.isRunning { p.terminate() } }
             let opened = try await store.open()
             defer { (opened as? PostgresStore)?.close() }
-            try await ReplicaKills.waitUntil(60, "both replicas running") {
-                try await opened.replicas().filter { $0.state == .running }.count == 2
-            }
+            try await ReplicaKills.waitForRunning(["r1": fleet[0], "r2": fleet[1]], opened, directory)
             let churner = Task { await h.simulator.churn(perSecond: 30, seed: options.seed) }
             for _ in 1...restarts {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 500...2_000, using: &rng)))

@@ -1,16 +1,40 @@
 internal import GRDB
 
 /// Versioned SQLite migrations. Never edit a shipped migration: add a new one.
+///
+/// Applied ones are recorded in `grdb_migrations` (the table GRDB's migrator keeps, so stores
+/// made by earlier builds read the same). They run in one `BEGIN IMMEDIATE` transaction that
+/// reads what is applied only once it holds the write lock: two processes opening a new store at
+/// once (two replicas started together) must not both run `001_core`. GRDB's `DatabaseMigrator`
+/// reads the applied list before it locks, and the second process then failed with "duplicate
+/// column name".
 enum SQLiteSchema {
-    static func migrator() -> DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("001_core") { db in
-            try db.execute(sql: v001)
+    static let steps: [(identifier: String, sql: String)] = [
+        ("001_core", v001),
+        ("002_credentials", v002),
+    ]
+
+    /// The identifiers of this binary's migrations that `db` has not applied.
+    static func missing(_ db: Database) throws -> [String] {
+        guard try db.tableExists("grdb_migrations") else { return steps.map(\.identifier) }
+        let applied = try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations")
+        return steps.map(\.identifier).filter { !applied.contains($0) }
+    }
+
+    /// Brings the store to this binary's schema, one process at a time.
+    static func migrate(_ pool: DatabasePool) throws {
+        if try pool.read({ try missing($0) }).isEmpty { return }
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                let missing = Set(try missing(db))
+                for step in steps where missing.contains(step.identifier) {
+                    try db.execute(sql: step.sql)
+                    try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES (?)", arguments: [step.identifier])
+                }
+                return .commit
+            }
         }
-        migrator.registerMigration("002_credentials") { db in
-            try db.execute(sql: v002)
-        }
-        return migrator
     }
 
     static let v001 = """

@@ -57,7 +57,7 @@ public final class SQLiteStore: Sendable {
             if readonly {
                 try pool.read { db in try Self.checkSchema(db, path: path) }
             } else {
-                try SQLiteSchema.migrator().migrate(pool)
+                try SQLiteSchema.migrate(pool)
             }
             stored = try pool.read { db in
                 try String.fetchOne(db, sql: "SELECT gateway_id FROM gateway_states LIMIT 1")
@@ -106,11 +106,10 @@ public final class SQLiteStore: Sendable {
 
     /// A read-only session never migrates: a store older than this binary is refused in words.
     static func checkSchema(_ db: Database, path: String) throws {
-        let migrator = SQLiteSchema.migrator()
-        if try migrator.hasCompletedMigrations(db) { return }
-        let applied = try migrator.appliedIdentifiers(db)
-        let missing = migrator.migrations.filter { !applied.contains($0) }
-        throw StorageError.open(location: path, reason: StoreSchema.notReadyReason(missing: missing, none: applied.isEmpty))
+        let missing = try SQLiteSchema.missing(db)
+        if missing.isEmpty { return }
+        throw StorageError.open(
+            location: path, reason: StoreSchema.notReadyReason(missing: missing, none: missing.count == SQLiteSchema.steps.count))
     }
 
     static func directory(of path: String) -> String {
