@@ -16,7 +16,7 @@ extension ConsoleApp {
         if state.detail != nil, let effects = handleDetail(key) { return effects }
         guard let binding = Bindings.action(for: key, in: state.view) else { return [] }
         if binding.mutates, state.readonly {
-            flash("read-only console: \(binding.hint ?? "this action") is disabled (started with --readonly)", .warn)
+            flash("\(binding.hint ?? "this action") is disabled: \(state.readonlyReason)", .warn)
             return []
         }
         return perform(binding.action)
@@ -131,7 +131,7 @@ extension ConsoleApp {
             guard key == .char("y") else { return [] }
             state.dialog = nil
             state.marked = []
-            return [.decide(decision, reviewIds: reviews.map(\.id), force: false)]
+            return [.decide(decision, reviews: reviews, force: false)]
         case .typed(let decision, let reviews, let expected, var typed, let force):
             switch key {
             case .char(let c) where c.isNumber || c.isLetter:
@@ -146,7 +146,7 @@ extension ConsoleApp {
                 }
                 state.dialog = nil
                 state.marked = []
-                return [.decide(decision, reviewIds: reviews.map(\.id), force: force)]
+                return [.decide(decision, reviews: reviews, force: force)]
             default:
                 return []
             }

@@ -14,8 +14,9 @@ struct ConsoleApp: Sendable {
     var detailSubscriptions: [SubscriptionRecord] = []
     var detailScroll = 0
 
-    init(readonly: Bool, width: Int = 80, height: Int = 24) {
+    init(readonly: Bool, readonlyReason: String? = nil, width: Int = 80, height: Int = 24) {
         state = ConsoleState(readonly: readonly, width: width, height: height)
+        if let readonlyReason { state.readonlyReason = readonlyReason }
         recompute()
     }
 

@@ -35,7 +35,51 @@ struct HeaderInfo: Sendable, Equatable {
     var backend = ""
     var location = ""
     var operatorName = ""
+    /// Hides and refuses actions: a read-only session, or a viewer.
     var readonly = false
+    /// The role the controller gave this console through its socket; nil for a direct session.
+    var role: Role?
+    /// Why actions are disabled when the role is the reason (a viewer).
+    var roleRefusal: String?
+
+    /// `OPERATOR` / `VIEWER` through the socket (`RO` for an operator's read-only session),
+    /// `RW` / `RO` directly on the store.
+    var badge: String {
+        switch role {
+        case .viewer?: "VIEWER"
+        case .operator?: readonly ? "RO" : "OPERATOR"
+        case nil: readonly ? "RO" : "RW"
+        }
+    }
+
+    /// The header of a console on `service` for `caller`.
+    init(gateway: String, platformURL: String, origin: ServiceOrigin, caller: Caller, readonly: Bool) {
+        self.gateway = gateway
+        self.platformURL = platformURL
+        switch origin {
+        case .socket(let path):
+            backend = "controller"
+            location = path
+            role = caller.role
+            roleRefusal = caller.role == .viewer ? caller.actionRefusal : nil
+        case .store(let backendName, let path): backend = backendName; location = path
+        }
+        operatorName = caller.user
+        self.readonly = readonly || caller.role == .viewer
+    }
+
+    init(
+        gateway: String = "", platformURL: String = "", platformReachable: Bool? = nil, backend: String = "", location: String = "",
+        operatorName: String = "", readonly: Bool = false
+    ) {
+        self.gateway = gateway
+        self.platformURL = platformURL
+        self.platformReachable = platformReachable
+        self.backend = backend
+        self.location = location
+        self.operatorName = operatorName
+        self.readonly = readonly
+    }
 }
 
 /// A snapshot of everything the console shows, read from the store (and the platform listing).

@@ -1,11 +1,12 @@
+import Control
 import Core
 import Foundation
 
-/// Reads the store (incrementally: artifacts follow the event hub after one snapshot) and the
-/// platform listing, and posts `ConsoleData` snapshots to the inbox.
+/// Reads the gateway (incrementally: artifacts follow the event hub after one snapshot) and the
+/// platform listing through a `GatewayService` (the store here, or the controller's socket), and
+/// posts `ConsoleData` snapshots to the inbox.
 actor ConsoleDataSource {
-    let store: any GatewayStore
-    let platform: (any PlatformAPI)?
+    let service: any GatewayService
     let inbox: ConsoleInbox
     let thresholds: LagThresholds
     let refresh: Duration
@@ -26,10 +27,9 @@ actor ConsoleDataSource {
     private var lastProbe: Timestamp?
     private var wake: AsyncStream<Void>.Continuation?
 
-    init(store: any GatewayStore, platform: (any PlatformAPI)?, header: HeaderInfo, thresholds: LagThresholds,
+    init(service: any GatewayService, header: HeaderInfo, thresholds: LagThresholds,
          refresh: Duration, probeInterval: Double = 10, fullListingInterval: Double = 300, inbox: ConsoleInbox) {
-        self.store = store
-        self.platform = platform
+        self.service = service
         self.inbox = inbox
         self.thresholds = thresholds
         self.refresh = refresh
@@ -49,6 +49,9 @@ actor ConsoleDataSource {
             }
         }
         defer { ticker.cancel() }
+        // Through the controller's socket, hub events arrive as they are applied: each wakes a refresh.
+        let follower = (service as? ControlClient).map { client in Task { await self.followStream(client) } }
+        defer { follower?.cancel() }
         for await _ in stream {
             if Task.isCancelled { break }
             await refreshOnce()
@@ -67,22 +70,19 @@ actor ConsoleDataSource {
     /// snapshot only when something changed; otherwise just the time it was read.
     func refreshOnce() async {
         do {
-            try await followHub()
-            let now = try await store.databaseNow()
+            let board = try await service.dashboard(recentEvents: 500, lagWindow: 600)
+            try await followHub(hub: board.hub)
+            let now = board.now
             await askPlatform(now: now)
-            let newKeys = try await store.apiKeyCounts()
-            if newKeys != keys { keys = newKeys; rowsDirty = true }
-            let reviews = try await store.reviews(statuses: [.pending, .retained, .retentionConfirmed], limit: 100_000)
-            if reviews != data.reviews { data.reviews = reviews; rowsDirty = true; changed = true }
-            update(\.runs, try await store.syncRuns(limit: 20))
-            let events = try await store.recentEvents(limit: 500)
-            if events != data.events || rowsDirty { update(\.eventArtifacts, artifactNames(of: events)) }
-            update(\.events, events)
-            update(\.hub, try await store.position())
-            update(\.replicas, try await FleetLag.reports(store: store, thresholds: thresholds))
-            update(\.replicaRecords, Dictionary(try await store.replicas().map { ($0.replicaId, $0) }, uniquingKeysWith: { $1 }))
-            let samples = try await store.lagSamples(since: now.adding(seconds: -600))
-            update(\.lagHistory, Dictionary(grouping: samples, by: \.replicaId))
+            if board.apiKeys != keys { keys = board.apiKeys; rowsDirty = true }
+            if board.reviews != data.reviews { data.reviews = board.reviews; rowsDirty = true; changed = true }
+            update(\.runs, board.runs)
+            if board.recentEvents != data.events || rowsDirty { update(\.eventArtifacts, artifactNames(of: board.recentEvents)) }
+            update(\.events, board.recentEvents)
+            update(\.hub, board.hub)
+            update(\.replicas, board.lag)
+            update(\.replicaRecords, Dictionary(board.replicas.map { ($0.replicaId, $0) }, uniquingKeysWith: { $1 }))
+            update(\.lagHistory, Dictionary(grouping: board.lagSamples, by: \.replicaId))
             if rowsDirty { rebuildRows() }
             data.loadedAt = now
             if changed {
@@ -92,7 +92,7 @@ actor ConsoleDataSource {
                 inbox.post(loadedAt: now)
             }
         } catch {
-            inbox.post(Flash(text: "store read failed: \(error)", role: .err))
+            inbox.post(Flash(text: "\(service.origin.isSocket ? "controller" : "store") read failed: \(error)", role: .err))
         }
     }
 
@@ -114,37 +114,58 @@ actor ConsoleDataSource {
         return names
     }
 
-    private func followHub() async throws {
+    /// Reads the events after the cursor; `hub` (read just before) tells whether some were
+    /// pruned before this console read them.
+    private func followHub(hub: HubPosition) async throws {
         if artifacts.isEmpty && cursor == 0 {
             try await reload()
             return
         }
         while true {
-            let events = try await store.events(after: cursor, limit: 5000)
+            let events = try await service.events(after: cursor, limit: 5000)
             if let first = events.first, first.seq != cursor + 1 {
                 try await reload()
                 return
             }
             if events.isEmpty {
-                if try await store.position().hasLostEvents(appliedSeq: cursor) { try await reload() }
+                if hub.hasLostEvents(appliedSeq: cursor) { try await reload() }
                 return
             }
-            for e in events {
-                switch e.action {
-                case .create, .update:
-                    if let s = ArtifactEvents.decode(e) { artifacts[s.uuid] = s }
-                case .delete:
-                    artifacts[e.entityId] = nil
-                }
-                cursor = e.seq
-            }
-            rowsDirty = true
+            ingest(events)
             if events.count < 5000 { return }
         }
     }
 
+    /// Applies events that follow the cursor to the artifact map.
+    private func ingest(_ events: [HubEvent]) {
+        for e in events where e.seq > cursor {
+            switch e.action {
+            case .create, .update:
+                if let s = ArtifactEvents.decode(e) { artifacts[s.uuid] = s }
+            case .delete:
+                artifacts[e.entityId] = nil
+            }
+            cursor = e.seq
+        }
+        rowsDirty = true
+    }
+
+    /// Follows the controller's event stream: contiguous events go straight into the map and
+    /// wake a refresh; a gap (or a reconnect) is left to `followHub`, which reads from the cursor.
+    private func followStream(_ client: ControlClient) async {
+        while !Task.isCancelled {
+            do {
+                for try await batch in client.follow(after: cursor) {
+                    if let first = batch.first, first.seq == cursor + 1 { ingest(batch) }
+                    refreshNow()
+                }
+            } catch {}
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
     private func reload() async throws {
-        let snapshot = try await store.viewSnapshot()
+        let snapshot = try await service.snapshot()
         artifacts = Dictionary(snapshot.artifacts.map { ($0.uuid, $0) }, uniquingKeysWith: { $1 })
         cursor = snapshot.headSeq
         rowsDirty = true
@@ -154,20 +175,19 @@ actor ConsoleDataSource {
     /// Lists the platform whole every `fullListingInterval`, and in between asks only what
     /// changed since the last full listing.
     private func askPlatform(now: Timestamp) async {
-        guard let platform else { return }
         let full = lastFullListing.map { now.seconds(since: $0) >= fullListingInterval } ?? true
         guard full || remote == nil || lastProbe.map({ now.seconds(since: $0) >= probeInterval }) ?? true else { return }
         lastProbe = now
         do {
             if full || remote == nil {
-                let listing = try await platform.listDeployments(since: nil)
+                guard let listing = try await service.listDeployments(since: nil) else { return }
                 var mirror = remote ?? RemoteMirror()
                 if mirror.replace(with: listing.deployments) || remote == nil { rowsDirty = true }
                 remote = mirror
                 lastFullListing = now
                 MemoryTrim.releaseFreePages()
             } else if var mirror = remote, let since = lastFullListing {
-                let listing = try await platform.listDeployments(since: since.adding(seconds: -1))
+                guard let listing = try await service.listDeployments(since: since.adding(seconds: -1)) else { return }
                 if mirror.merge(listing.deployments) { rowsDirty = true }
                 remote = mirror
             }

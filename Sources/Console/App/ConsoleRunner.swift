@@ -97,66 +97,75 @@ final class ConsoleRunner {
     }
 }
 
-/// Carries out the console's effects against the engine and the store.
+/// Carries out the console's effects through the gateway service (the store and engine here, or
+/// the controller, which then runs the sync and makes the decisions).
 struct ConsoleActions: Sendable {
-    let store: any GatewayStore
-    let engine: SyncEngine?
+    let service: any GatewayService
     let source: ConsoleDataSource
     let inbox: ConsoleInbox
-    let actor: Actor
 
     func run(_ effects: AsyncStream<ConsoleEffect>) async {
         for await effect in effects {
             switch effect {
             case .loadPlan:
-                guard let engine else {
-                    await source.setPlan(.failed("no platform configured"))
-                    continue
-                }
                 await source.setPlan(.loading)
                 Task {
                     do {
-                        await source.setPlan(.ready(try await engine.preview()))
+                        await source.setPlan(.ready(try await service.plan()))
                     } catch {
                         await source.setPlan(.failed("\(error)"))
                     }
                 }
             case .startSync:
-                guard let engine else { continue }
-                Task {
-                    do {
-                        let run = try await engine.run(trigger: .console, requestedBy: actor)
-                        inbox.post(Flash(text: "sync #\(run.id) \(run.outcome.rawValue): fetched \(run.counters.fetched), errors \(run.counters.errors)", role: run.outcome == .succeeded ? .ok : .warn))
-                    } catch {
-                        inbox.post(Flash(text: "\(error)", role: .err))
-                    }
-                    await source.refreshNow()
-                }
-                try? await Task.sleep(for: .milliseconds(50))
-                await source.refreshNow()
-            case .decide(let decision, let ids, let force):
-                await decide(decision, ids: ids, force: force)
+                Task { await startSync() }
+            case .decide(let decision, let reviews, let force):
+                await decide(decision, reviews: reviews, force: force)
                 await source.refreshNow()
             case .loadDetail(let uuid):
-                let content = try? await store.artifact(uuid: uuid)?.content
-                let events = ((try? await store.recentEvents(limit: 2000)) ?? []).filter { $0.entityId == uuid }
-                let history = (try? await store.reviewHistory(artifactUUID: uuid)) ?? []
-                let keys = (try? await store.apiKeys(of: uuid)) ?? []
-                let subscriptions = (try? await store.subscriptions(of: uuid)) ?? []
-                inbox.post(DetailData(uuid: uuid, content: content, events: events, history: history, keys: keys, subscriptions: subscriptions))
+                if let detail = try? await service.detail(uuid: uuid) {
+                    inbox.post(DetailData(
+                        uuid: uuid, content: detail.content, events: detail.events, history: detail.history, keys: detail.keys,
+                        subscriptions: detail.subscriptions))
+                } else {
+                    inbox.post(DetailData(uuid: uuid, content: nil, events: [], history: []))
+                }
             case .quit, .redraw, .setTheme:
                 break
             }
         }
     }
 
-    private func decide(_ decision: ReviewDecision, ids: [Int64], force: Bool) async {
+    /// Starts a sync (in the controller when there is one) and follows it to its end; every
+    /// console watching sees its progress in the runs table meanwhile.
+    private func startSync() async {
+        do {
+            let id = try await service.startSync(trigger: .console)
+            inbox.post(Flash(text: "sync #\(id) started", role: .progress))
+            await source.refreshNow()
+            while true {
+                try await Task.sleep(for: .milliseconds(250))
+                guard let run = try await service.syncRun(id: id), run.finishedAt != nil else {
+                    await source.refreshNow()
+                    continue
+                }
+                inbox.post(Flash(
+                    text: "sync #\(run.id) \(run.outcome.rawValue): fetched \(run.counters.fetched), errors \(run.counters.errors)",
+                    role: run.outcome == .succeeded ? .ok : .warn))
+                break
+            }
+        } catch {
+            inbox.post(Flash(text: "\(error)", role: .err))
+        }
+        await source.refreshNow()
+    }
+
+    private func decide(_ decision: ReviewDecision, reviews: [OrphanReview], force: Bool) async {
         var deleted = 0, superseded = 0, done = 0
         var refusals: [String] = []
         var keys = 0, subs = 0
-        for id in ids {
+        for review in reviews {
             do {
-                switch try await store.decide(reviewId: id, decision: decision, actor: actor, allowUnverified: force) {
+                switch try await service.decide(reviewId: review.id, decision: decision, seen: review.rowVersion, force: force) {
                 case .deleted(let d):
                     deleted += 1
                     keys += d.apiKeys

@@ -8,9 +8,7 @@ import Synchronization
 /// action executor, runs the UI loop on its own thread, restores the terminal on every way out
 /// (q, SIGINT, SIGTERM, SIGHUP).
 struct ConsoleSession {
-    var store: any GatewayStore
-    var engine: SyncEngine?
-    var platform: (any PlatformAPI)?
+    var service: any GatewayService
     var header: HeaderInfo
     var thresholds: LagThresholds
     var refresh: Duration
@@ -34,11 +32,9 @@ struct ConsoleSession {
     func run(on backend: TerminalBackend, theme baseTheme: Theme, environment: [String: String], stop: StopFlag = StopFlag()) async {
         defer { backend.shutdown() }
         let inbox = ConsoleInbox()
-        let source = ConsoleDataSource(
-            store: store, platform: platform, header: header, thresholds: thresholds, refresh: refresh, inbox: inbox)
+        let source = ConsoleDataSource(service: service, header: header, thresholds: thresholds, refresh: refresh, inbox: inbox)
         let (effects, continuation) = AsyncStream.makeStream(of: ConsoleEffect.self)
-        let actions = ConsoleActions(
-            store: store, engine: engine, source: source, inbox: inbox, actor: Actor.current(environment: environment))
+        let actions = ConsoleActions(service: service, source: source, inbox: inbox)
         let dataTask = Task { await source.run() }
         let actionTask = Task { await actions.run(effects) }
         defer {
@@ -46,7 +42,7 @@ struct ConsoleSession {
             actionTask.cancel()
         }
         let runner = ConsoleRunner(
-            backend: backend, app: ConsoleApp(readonly: header.readonly), theme: baseTheme, inbox: inbox,
+            backend: backend, app: ConsoleApp(readonly: header.readonly, readonlyReason: header.roleRefusal), theme: baseTheme, inbox: inbox,
             effects: continuation, stop: stop, loadTheme: { try ThemeLoader.load($0) })
         logger.info("console started", metadata: ["gateway": "\(header.gateway)", "readonly": "\(header.readonly)"])
         await UIThread.run(runner)

@@ -33,7 +33,8 @@ enum Dialog: Sendable, Equatable {
 enum ConsoleEffect: Sendable, Equatable {
     case loadPlan
     case startSync
-    case decide(ReviewDecision, reviewIds: [Int64], force: Bool)
+    /// The reviews as the operator saw them: each decision applies only while its row is unchanged.
+    case decide(ReviewDecision, reviews: [OrphanReview], force: Bool)
     case setTheme(String)
     case loadDetail(String)
     case quit
@@ -59,6 +60,8 @@ struct ConsoleState: Sendable, Equatable {
     var marked: Set<Int64> = []
     var flash: Flash?
     var readonly = false
+    /// Why actions are disabled, in words (a read-only session, or a viewer's role).
+    var readonlyReason = "read-only console (started with --readonly)"
     var width = 80
     var height = 24
 

@@ -62,6 +62,11 @@ enum Terminal {
         FileHandle.standardError.write(Data(("gwops: " + message + "\n").utf8))
     }
 
+    /// A line on stderr that is not a warning (what a command is doing).
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data(("gwops: " + message + "\n").utf8))
+    }
+
     static func warning(_ message: String) {
         FileHandle.standardError.write(Data(("gwops: warning: " + message + "\n").utf8))
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Core
 import Foundation
 
@@ -14,18 +15,16 @@ struct ConsoleCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.loadConfig()
         let ro = readonly || global.isReadOnly(config)
-        // Read-only opens the store read-only: a defect in the console cannot write, and a viewer
-        // who may only read the store file can still watch it.
-        let store = try await Runtime.openStore(config, readonly: ro)
         let sink = FileSink(path: FileLogHandler.consoleLogPath(environment: global.environment))
         let logger = sink.logger("gwops.console")
-        let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)
-        let header = HeaderInfo(
-            gateway: config.gateway.id, platformURL: config.platform.url, backend: store.backendName, location: store.location,
-            operatorName: Runtime.actor.display, readonly: ro)
+        // Through the controller's socket when it answers: no key, no store access needed. Else the
+        // store directly (read-only opens it read-only: a defect in the console cannot write).
+        let service = try await Runtime.gatewayService(config, global: global, readonly: ro, needsPlatform: true, logger: logger, mustExist: false)
+        let caller = try await service.whoami()
+        var header = HeaderInfo(gateway: config.gateway.id, platformURL: config.platform.url, origin: service.origin, caller: caller, readonly: ro)
+        header.operatorName = Actor(user: caller.user, clientAddress: Runtime.actor.clientAddress).display
         try await ConsoleSession(
-            store: store, engine: SyncEngine(store: store, platform: client, options: config.syncOptions, logger: logger),
-            platform: client, header: header, thresholds: config.lagThresholds, refresh: config.console.refresh,
+            service: service, header: header, thresholds: config.lagThresholds, refresh: config.console.refresh,
             themeName: theme ?? config.console.theme, logger: logger
         ).run()
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Core
 import Foundation
 import Synchronization
@@ -56,16 +57,40 @@ struct ControllerCommand: AsyncParsableCommand {
         options.fallbackPoll = config.eventHub.fallbackPoll
         if let applyDelayMs { options.applyDelay = .milliseconds(applyDelayMs) }
         let log = try applyLog.map(ApplyLog.init(path:))
+        let hub = HubBroadcast()
         let runner = ReplicaRunner(store: store, replicaId: replicaId, options: options, logger: logger) { event in
             log?.append(event)
+            hub.publish(event)
         }
         let cleaner = RetentionCleaner(
             log: store, retention: config.eventHub.retention, interval: config.eventHub.cleanupInterval, logger: logger)
-        let service = ControllerService(runner: runner, cleaner: cleaner, engine: live == nil ? engine : nil, live: live, logger: logger)
+        let control = try controlServer(config, store: store, engine: engine, hub: hub, logger: logger)
+        let service = ControllerService(
+            runner: runner, cleaner: cleaner, engine: live == nil ? engine : nil, live: live, control: control, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         defer { log?.close() }
         try await group.run()
+    }
+}
+
+extension ControllerCommand {
+    /// The control socket this controller serves, or nil: `[control] enabled = false`, or the
+    /// default path's directory missing (a development run; the systemd unit makes /run/gwops).
+    func controlServer(_ config: GwopsConfig, store: any GatewayStore, engine: SyncEngine?, hub: HubBroadcast, logger: Logger) throws -> ControlServer? {
+        guard config.control.enabled else { return nil }
+        let path = config.controlSocketPath
+        let directory = (path as NSString).deletingLastPathComponent
+        if config.control.socket == nil, !FileManager.default.fileExists(atPath: directory) {
+            logger.warning(
+                "no control socket: \(directory) does not exist (the systemd unit's RuntimeDirectory makes it; or set [control] socket)")
+            return nil
+        }
+        let service = LocalGatewayService(
+            store: store, engine: engine, platform: engine?.platform, thresholds: config.lagThresholds,
+            actor: Actor(user: "controller", clientAddress: nil))
+        let policy = AccessPolicy(viewers: config.access.viewers, operators: config.access.operators, serviceUID: getuid())
+        return ControlServer(path: path, service: service, policy: policy, hub: hub, logger: logger)
     }
 }
 
@@ -77,6 +102,8 @@ struct ControllerService: Service {
     let engine: SyncEngine?
     /// The live path; it syncs after every connection itself.
     let live: LiveSession?
+    /// The control socket operators' consoles and commands use.
+    let control: ControlServer?
     let logger: Logger
 
     func run() async throws {
@@ -89,6 +116,9 @@ struct ControllerService: Service {
                 }
                 if let live {
                     group.addTask { try await live.run() }
+                }
+                if let control {
+                    group.addTask { try await control.run() }
                 }
                 // Runs until cancelled; the first failure (the store, a refused api-key) ends
                 // everything at once (waitForAll would wait for the others first).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Core
 import Foundation
 import Logging
@@ -29,32 +30,24 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = sink.logger("gwops.demo")
         let demo = try await DemoFleet.start(directory: dir, deployments: deployments, seed: seed, logger: logger)
         defer { demo.stop() }
-        if headless {
-            try await Task.sleep(for: DurationParser.parse(duration) ?? .seconds(10))
-            let report = try await StatusReport.gather(store: demo.store, thresholds: LagThresholds())
-            print(try Terminal.json(report))
-            return
-        }
-        let header = HeaderInfo(
-            gateway: DemoFleet.gatewayId, platformURL: demo.platformURL, backend: demo.store.backendName,
-            location: demo.store.location, operatorName: Runtime.actor.display, readonly: readonly)
         var thresholds = LagThresholds()
         thresholds.heartbeatTimeout = 5
         thresholds.window = 20
-        // A read-only console gets a store of its own opened read-only, as `gwops console --readonly`
-        // does; the fleet keeps writing through its own.
-        let store: any GatewayStore
-        let engine: SyncEngine
-        if readonly {
-            store = try SQLiteStore(path: demo.store.path, gatewayId: DemoFleet.gatewayId, readonly: true)
-            engine = SyncEngine(store: store, platform: demo.client, logger: logger)
-        } else {
-            store = demo.store
-            engine = demo.engine
+        // The console reaches the fleet as an operator's does: through a controller's socket.
+        let controller = try await demo.serveControlSocket(
+            at: (dir as NSString).appendingPathComponent("control.sock"), thresholds: thresholds, logger: logger)
+        defer { controller.stop() }
+        if headless {
+            try await Task.sleep(for: DurationParser.parse(duration) ?? .seconds(10))
+            print(try Terminal.json(try await controller.client.status()))
+            return
         }
+        let caller = try await controller.client.whoami()
+        var header = HeaderInfo(
+            gateway: DemoFleet.gatewayId, platformURL: demo.platformURL, origin: controller.client.origin, caller: caller, readonly: readonly)
+        header.operatorName = Runtime.actor.display
         try await ConsoleSession(
-            store: store, engine: engine, platform: demo.client, header: header, thresholds: thresholds,
-            refresh: .seconds(1), themeName: theme, logger: logger
+            service: controller.client, header: header, thresholds: thresholds, refresh: .seconds(1), themeName: theme, logger: logger
         ).run()
     }
 }
@@ -69,6 +62,8 @@ struct DemoFleet: Sendable {
     let engine: SyncEngine
     let platform: SimulatedPlatform
     let platformURL: String
+    /// Every event replica-1 applies, for the control socket's event streams.
+    let hub: HubBroadcast
     let tasks: [Task<Void, Never>]
 
     static func start(directory: String, deployments: Int, seed: UInt64, logger: Logger) async throws -> DemoFleet {
@@ -85,10 +80,14 @@ struct DemoFleet: Sendable {
         let client = PlatformClient(baseURL: url, apiKey: apiKey, timeout: .seconds(10), logger: logger)
         let engine = SyncEngine(store: store, platform: client, logger: logger)
         var tasks: [Task<Void, Never>] = [Task { _ = await server.result }]
+        let hub = HubBroadcast()
         for (i, delay) in [nil, nil, Duration.milliseconds(40)].enumerated() {
             var options = ReplicaOptions()
             options.applyDelay = delay
-            let runner = ReplicaRunner(store: store, replicaId: "replica-\(i + 1)\(delay == nil ? "" : "-slow")", options: options, logger: logger)
+            let onApply: (@Sendable (HubEvent) -> Void)? = i == 0 ? { @Sendable event in hub.publish(event) } : nil
+            let runner = ReplicaRunner(
+                store: store, replicaId: "replica-\(i + 1)\(delay == nil ? "" : "-slow")", options: options, logger: logger,
+                onApply: onApply)
             tasks.append(Task { try? await runner.run() })
         }
         let actor = Actor(user: "demo", clientAddress: nil)
@@ -99,11 +98,33 @@ struct DemoFleet: Sendable {
             _ = try? await credentials.run()
             await churn(simulator: simulator, engine: engine, credentials: credentials, actor: actor, seed: seed)
         })
-        return DemoFleet(store: store, client: client, engine: engine, platform: platform, platformURL: url, tasks: tasks)
+        return DemoFleet(store: store, client: client, engine: engine, platform: platform, platformURL: url, hub: hub, tasks: tasks)
     }
 
     func stop() {
         for task in tasks { task.cancel() }
+    }
+
+    /// The demo's controller socket at `path`, served as `gwops controller` serves it, and a client
+    /// connected to it.
+    func serveControlSocket(at path: String, thresholds: LagThresholds, logger: Logger) async throws -> (client: ControlClient, stop: @Sendable () -> Void) {
+        let service = LocalGatewayService(
+            store: store, engine: engine, platform: client, thresholds: thresholds, actor: Actor(user: "controller", clientAddress: nil))
+        let server = ControlServer(
+            path: path, service: service, policy: AccessPolicy(viewers: [], operators: [], serviceUID: getuid()), hub: hub, logger: logger)
+        let (ready, signal) = AsyncStream.makeStream(of: Void.self)
+        let task = Task {
+            do { try await server.run { signal.yield() } } catch { logger.error("control socket failed", metadata: ["error": "\(error)"]) }
+            signal.finish()
+        }
+        var iterator = ready.makeAsyncIterator()
+        guard await iterator.next() != nil,
+            let client = try await ControlClient.connect(path: path, environment: ProcessInfo.processInfo.environment)
+        else {
+            task.cancel()
+            throw CLIFailure(message: "the demo's control socket \(path) did not start (see demo.log)")
+        }
+        return (client, { task.cancel() })
     }
 
     /// Changes the platform every few seconds and resyncs now and then, so events flow.

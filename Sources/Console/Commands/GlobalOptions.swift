@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Core
 import Foundation
 import Logging
@@ -7,6 +8,8 @@ import Logging
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Configuration file (default: $GWOPS_CONFIG, $XDG_CONFIG_HOME/gwops/config.toml, /etc/gwops/config.toml).")
     var config: String?
+    @Flag(name: .long, help: "Use the store directly, not the controller's control socket (needs the store's access, and for syncs the platform key).")
+    var direct = false
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
@@ -75,6 +78,28 @@ enum Runtime {
         var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = level
         return logger
+    }
+
+    /// The gateway as this command should reach it: the controller's socket when one answers
+    /// there (unless `--direct`), else the store (read-only in a read-only session) with an
+    /// engine when the platform key can be read.
+    static func gatewayService(
+        _ config: GwopsConfig, global: GlobalOptions, readonly: Bool, needsPlatform: Bool, logger: Logger, mustExist: Bool = true
+    ) async throws -> any GatewayService {
+        if !global.direct, config.control.enabled,
+            let client = try await ControlClient.connect(path: config.controlSocketPath, environment: global.environment)
+        {
+            return client
+        }
+        let store = try await openStore(config, mustExist: mustExist, readonly: readonly)
+        var client: PlatformClient?
+        if needsPlatform {
+            client = try platformClient(config, environment: global.environment, logger: logger)
+        }
+        return LocalGatewayService(
+            store: store, engine: client.map { SyncEngine(store: store, platform: $0, options: config.syncOptions, logger: logger) },
+            platform: client, thresholds: config.lagThresholds, actor: actor,
+            actionRefusal: readonly ? "read-only (\(global.readOnlyReason(config) ?? "--readonly")): nothing is changed" : nil)
     }
 
     static var actor: Actor { Actor.current(environment: ProcessInfo.processInfo.environment) }

@@ -15,8 +15,10 @@ struct OrphansCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try global.loadConfig()
-            let store = try await Runtime.openStore(config, mustExist: true, readonly: global.isReadOnly(config))
-            let reviews = try await store.reviews(statuses: [.pending, .retained, .retentionConfirmed], limit: 100_000)
+            let service = try await Runtime.gatewayService(
+                config, global: global, readonly: global.isReadOnly(config), needsPlatform: false,
+                logger: Runtime.logger("gwops.orphans", level: .warning))
+            let reviews = try await service.reviews(statuses: [.pending, .retained, .retentionConfirmed])
             if json {
                 print(try Terminal.json(reviews.map(ReviewJSON.init)))
                 return
@@ -105,9 +107,10 @@ enum Decisions {
         }
         let config = try global.loadConfig()
         try global.refuseIfReadOnly(config, "`gwops orphans \(decision.verb)`")
-        let store = try await Runtime.openStore(config, mustExist: true)
+        let service = try await Runtime.gatewayService(
+            config, global: global, readonly: false, needsPlatform: false, logger: Runtime.logger("gwops.orphans", level: .warning))
         let eligible: [ReviewStatus] = decision == .confirmRetention ? [.retained] : [.pending]
-        let open = try await store.reviews(statuses: eligible, limit: 1_000_000)
+        let open = try await service.reviews(statuses: eligible)
         var targets: [OrphanReview] = []
         if all {
             targets = open.filter { force || $0.verdict != .unverified }
@@ -125,9 +128,7 @@ enum Decisions {
             }
         } else {
             for id in ids {
-                if let reviewId = Int64(id), let review = try await store.review(id: reviewId) {
-                    targets.append(review)
-                } else if let review = try await store.reviewHistory(artifactUUID: id).first {
+                if let review = try await service.review(idOrArtifact: id) {
                     targets.append(review)
                 } else {
                     throw CLIFailure(message: "no review or orphaned artifact with id \(id) (see `gwops orphans list`)")
@@ -137,7 +138,7 @@ enum Decisions {
         var outcomes: [Outcome] = []
         var refused = false
         for review in targets {
-            let result = try await store.decide(reviewId: review.id, decision: decision, actor: Runtime.actor, allowUnverified: force)
+            let result = try await service.decide(reviewId: review.id, decision: decision, seen: review.rowVersion, force: force)
             let (word, detail): (String, String?) =
                 switch result {
                 case .deleted(let d): ("deleted", "\(d.apiKeys) API keys and \(d.subscriptions) subscriptions removed")

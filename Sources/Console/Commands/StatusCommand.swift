@@ -12,8 +12,9 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try global.loadConfig()
-        let store = try await Runtime.openStore(config, mustExist: true, readonly: global.isReadOnly(config))
-        let report = try await StatusReport.gather(store: store, thresholds: config.lagThresholds)
+        let service = try await Runtime.gatewayService(
+            config, global: global, readonly: global.isReadOnly(config), needsPlatform: false, logger: Runtime.logger("gwops.status", level: .warning))
+        let report = try await service.status()
         if json {
             print(try Terminal.json(report))
             return

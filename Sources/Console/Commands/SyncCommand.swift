@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Core
 import Foundation
 
@@ -18,6 +19,12 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.loadConfig()
         if !dryRun { try global.refuseIfReadOnly(config, "`gwops sync`") }
+        if !global.direct, config.control.enabled,
+            let controller = try await ControlClient.connect(path: config.controlSocketPath, environment: global.environment)
+        {
+            try await viaController(controller)
+            return
+        }
         // A dry run in a read-only session reads the store read-only.
         let store = try await Runtime.openStore(config, readonly: global.isReadOnly(config))
         let logger = Runtime.logger("gwops.sync", level: .warning)
@@ -50,6 +57,37 @@ struct SyncCommand: AsyncParsableCommand {
         if record.outcome != .succeeded {
             throw ExitCode.failure
         }
+    }
+}
+
+extension SyncCommand {
+    /// The sync runs in the controller (it holds the platform key); this follows it to its end.
+    func viaController(_ controller: ControlClient) async throws {
+        if allowMassOrphans {
+            throw CLIFailure(
+                message: "--allow-mass-orphans changes how the controller's sync classifies orphans: run it with --direct as the service account",
+                code: 2)
+        }
+        if dryRun {
+            let preview = try await controller.plan()
+            print(json ? try Terminal.json(PlanJSON(preview)) : PlanText.render(preview))
+            return
+        }
+        let started = ContinuousClock.now
+        let id = try await controller.startSync(trigger: .cli)
+        if !json { Terminal.note("sync #\(id) started by the controller (\(controller.path)); following it") }
+        var record: SyncRunRecord?
+        while record?.finishedAt == nil {
+            try await Task.sleep(for: .milliseconds(250))
+            record = try await controller.syncRun(id: id)
+        }
+        let elapsed = (ContinuousClock.now - started).seconds
+        if json {
+            print(try Terminal.json(RunJSON(record!, seconds: elapsed)))
+        } else {
+            print(RunText.render(record!, seconds: elapsed))
+        }
+        if record!.outcome != .succeeded { throw ExitCode.failure }
     }
 }
 

@@ -33,7 +33,7 @@ struct Chrome {
 
     private func header(x: Int, y: Int, width: Int, into buffer: inout ScreenBuffer, theme: Theme) {
         let hd = data.header
-        var parts: [(String, ThemeRole)] = [(" \(hd.gateway) ", .header), (hd.readonly ? " RO " : " RW ", hd.readonly ? .badgeRO : .badgeRW)]
+        var parts: [(String, ThemeRole)] = [(" \(hd.gateway) ", .header), (" \(hd.badge) ", hd.readonly ? .badgeRO : .badgeRW)]
         let compact = width < 100
         let g = theme.glyphs
         switch hd.platformReachable {

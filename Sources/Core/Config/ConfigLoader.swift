@@ -62,9 +62,9 @@ public enum ConfigLoader {
             throw ConfigError(file: file, line: error.line, reason: error.reason)
         }
 
-        let top = try Section(
+        let top = try ConfigSection(
             root, path: "", file: file,
-            keys: ["gateway", "platform", "store", "controller", "eventhub", "lag", "console"]
+            keys: ["gateway", "platform", "store", "controller", "eventhub", "lag", "console", "control", "access"]
         )
 
         let gatewaySection = try top.subsection("gateway", keys: ["id"])
@@ -115,14 +115,22 @@ public enum ConfigLoader {
             readonly: try console.bool("readonly") ?? consoleDefaults.readonly
         )
 
-        return GwopsConfig(
+        let control = try top.subsection("control", keys: ["socket", "enabled"])
+        let access = try top.subsection("access", keys: ["viewers", "operators"])
+        let accessDefaults = GwopsConfig.Access()
+        var config = GwopsConfig(
             gateway: gateway, platform: platform, store: store,
             controller: GwopsConfig.Controller(sync: syncConfig),
             eventHub: eventHub, lag: lagConfig, console: consoleConfig, sourcePath: file
         )
+        config.control = GwopsConfig.Control(socket: try control.string("socket"), enabled: try control.bool("enabled") ?? true)
+        config.access = GwopsConfig.Access(
+            viewers: try access.identifiers("viewers") ?? accessDefaults.viewers,
+            operators: try access.identifiers("operators") ?? accessDefaults.operators)
+        return config
     }
 
-    private static func readPlatform(_ section: Section) throws -> GwopsConfig.Platform {
+    private static func readPlatform(_ section: ConfigSection) throws -> GwopsConfig.Platform {
         var url = try section.required("url", section.string("url"))
         if let components = URLComponents(string: url),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -147,7 +155,7 @@ public enum ConfigLoader {
         )
     }
 
-    private static func readStore(_ section: Section) throws -> GwopsConfig.Store {
+    private static func readStore(_ section: ConfigSection) throws -> GwopsConfig.Store {
         let backend = try section.choice("backend", of: GwopsConfig.StoreBackend.self) ?? .sqlite
         var path = try section.string("path")
         let url = try section.string("url")
@@ -174,127 +182,4 @@ public enum ConfigLoader {
         }
         return GwopsConfig.Store(backend: backend, path: path, url: url, tls: tls, caFile: caFile)
     }
-}
-
-/// One TOML table being read: knows its dotted path for errors and rejects keys it does not know.
-private struct Section {
-    /// The table, or nil when the section is absent (every read then returns nil).
-    let contents: TOMLTable?
-    let path: String
-    let file: String
-
-    init(_ table: TOMLTable?, path: String, file: String, keys allowed: [String]) throws {
-        self.contents = table
-        self.path = path
-        self.file = file
-        guard let table else { return }
-        for key in table.keys where !allowed.contains(key) {
-            let isTable = table[key]?.table != nil
-            var reason = isTable ? "unknown section" : "unknown key"
-            if let guess = allowed.min(by: { editDistance(key, $0) < editDistance(key, $1) }),
-                editDistance(key, guess) <= min(2, key.count - 1)
-            {
-                reason += "; did you mean \"\(guess)\"?"
-            }
-            throw ConfigError(file: file, key: dotted(key), reason: reason)
-        }
-    }
-
-    func dotted(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-
-    func error(_ key: String, _ reason: String) -> ConfigError {
-        ConfigError(file: file, key: dotted(key), reason: reason)
-    }
-
-    func required<T>(_ key: String, _ value: T?) throws -> T {
-        guard let value else { throw error(key, "is required") }
-        return value
-    }
-
-    private func value<T>(_ key: String, expected: String, _ typed: (TOMLValue) -> T?) throws -> T? {
-        guard let value = contents?[key] else { return nil }
-        guard let result = typed(value) else { throw error(key, "must be \(expected) (got \(value.kind))") }
-        return result
-    }
-
-    func subsection(_ key: String, keys: [String]) throws -> Section {
-        let table = try value(key, expected: "a table", \.table)
-        return try Section(table, path: dotted(key), file: file, keys: keys)
-    }
-
-    func string(_ key: String) throws -> String? {
-        guard let text = try value(key, expected: "a string", \.string) else { return nil }
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw error(key, "must not be empty") }
-        return text
-    }
-
-    /// A non-empty string without whitespace (ids, names, variable names).
-    func identifier(_ key: String) throws -> String? {
-        guard let text = try string(key) else { return nil }
-        guard !text.contains(where: { $0.isWhitespace }) else {
-            throw error(key, "must not contain whitespace (got \"\(text)\")")
-        }
-        return text
-    }
-
-    func bool(_ key: String) throws -> Bool? {
-        try value(key, expected: "true or false", \.bool)
-    }
-
-    func int(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let number = try value(key, expected: "an integer", \.int) else { return nil }
-        guard range.contains(number) else {
-            let bounds = range.upperBound == Int.max
-                ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
-            throw error(key, "must be \(bounds) (got \(number))")
-        }
-        return number
-    }
-
-    func choice<T: RawRepresentable & CaseIterable>(_ key: String, of _: T.Type) throws -> T?
-    where T.RawValue == String {
-        let names = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
-        guard let text = try value(key, expected: "one of \(names)", \.string) else { return nil }
-        guard let choice = T(rawValue: text) else { throw error(key, "must be one of \(names) (got \"\(text)\")") }
-        return choice
-    }
-
-    /// A positive duration: a number of seconds, or a string such as `"250ms"`, `"30s"`, `"5m"`, `"24h"`, `"7d"`.
-    func duration(_ key: String) throws -> Duration? {
-        guard let value = contents?[key] else { return nil }
-        let parsed: Duration?
-        let shown: String
-        switch value {
-        case .integer(let number):
-            parsed = DurationParser.seconds(number)
-            shown = String(number)
-        case .float(let number):
-            parsed = DurationParser.seconds(number)
-            shown = String(number)
-        case .string(let text):
-            parsed = DurationParser.parse(text)
-            shown = "\"\(text)\""
-        default:
-            throw error(key, "must be a duration such as \"30s\" or a number of seconds (got \(value.kind))")
-        }
-        guard let parsed else {
-            throw error(key, "must be a duration such as \"250ms\", \"30s\", \"5m\", \"24h\" or \"7d\" (got \(shown))")
-        }
-        guard parsed > .zero else { throw error(key, "must be greater than zero (got \(shown))") }
-        return parsed
-    }
-}
-
-/// Levenshtein distance, used to suggest the intended key for a typo.
-private func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    var previous = Array(0...b.count)
-    for (i, ca) in a.enumerated() {
-        var current = [i + 1]
-        for (j, cb) in b.enumerated() {
-            current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1)))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

@@ -184,6 +184,31 @@ public struct GwopsConfig: Sendable, Equatable {
         }
     }
 
+    /// `[control]`: the controller's control socket (DESIGN §9).
+    public struct Control: Sendable, Equatable {
+        /// `socket`; nil means `/run/gwops/<gateway id>.sock`.
+        public var socket: String?
+        /// `enabled` (default true): whether the controller serves it and clients look for it.
+        public var enabled: Bool
+
+        public init(socket: String? = nil, enabled: Bool = true) {
+            self.socket = socket
+            self.enabled = enabled
+        }
+    }
+
+    /// `[access]`: the Unix groups whose members watch (`viewers`) and act (`operators`) through
+    /// the control socket. Root and the controller's own account always act.
+    public struct Access: Sendable, Equatable {
+        public var viewers: [String]
+        public var operators: [String]
+
+        public init(viewers: [String] = ["gwops-view"], operators: [String] = ["gwops-ops"]) {
+            self.viewers = viewers
+            self.operators = operators
+        }
+    }
+
     public var gateway: Gateway
     public var platform: Platform
     public var store: Store
@@ -191,6 +216,8 @@ public struct GwopsConfig: Sendable, Equatable {
     public var eventHub: EventHub
     public var lag: Lag
     public var console: Console
+    public var control = Control()
+    public var access = Access()
     /// The file this configuration was read from (nil for built-in defaults); named in errors.
     public var sourcePath: String?
 
@@ -293,4 +320,9 @@ extension GwopsConfig {
     static func isHeaderSafe(_ key: String) -> Bool {
         key.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
     }
+}
+
+extension GwopsConfig {
+    /// Where the controller serves its control socket and clients look for it.
+    public var controlSocketPath: String { control.socket ?? "/run/gwops/\(gateway.id).sock" }
 }

@@ -4,7 +4,7 @@
 ///
 /// `hashes` (algorithm → hash) is what a gateway checks a presented key against: stored, never
 /// logged or shown.
-public struct APIKeyRecord: Sendable, Equatable {
+public struct APIKeyRecord: Sendable, Codable, Equatable {
     public var id: String
     public var artifactUUID: String
     public var name: String
@@ -54,7 +54,7 @@ public struct APIKeyUpdate: Sendable, Equatable {
 
 /// An application's subscription to an artifact. The subscription token is a secret the
 /// platform sends; it is never stored, logged or shown.
-public struct SubscriptionRecord: Sendable, Equatable {
+public struct SubscriptionRecord: Sendable, Codable, Equatable {
     public var id: String
     public var artifactUUID: String
     public var applicationId: String?

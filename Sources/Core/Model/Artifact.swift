@@ -67,7 +67,7 @@ public struct ArtifactSummary: Sendable, Equatable, Hashable, Codable {
 }
 
 /// Identifies one state of an artifact row: conditional retain/delete apply only while it holds.
-public struct RowVersion: Sendable, Equatable, Hashable {
+public struct RowVersion: Sendable, Codable, Equatable, Hashable {
     public var deploymentId: String?
     public var deployedAt: Timestamp?
 

@@ -1,11 +1,16 @@
 /// Who is acting: the OS user and the SSH client address, never a secret.
-public struct Actor: Sendable, Equatable {
+public struct Actor: Sendable, Codable, Equatable {
     public var user: String
+    /// The address the client says it comes from (`SSH_CONNECTION`): claimed, not checked.
     public var clientAddress: String?
+    /// What the kernel says of a control-socket caller (`uid 1001, pid 4242, control socket`);
+    /// nil for a command run directly on the store.
+    public var peer: String?
 
-    public init(user: String, clientAddress: String?) {
+    public init(user: String, clientAddress: String?, peer: String? = nil) {
         self.user = user
         self.clientAddress = clientAddress
+        self.peer = peer
     }
 
     /// The current OS user and `SSH_CONNECTION`'s client address.

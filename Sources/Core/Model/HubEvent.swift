@@ -29,7 +29,7 @@ public struct NewEvent: Sendable, Equatable {
 }
 
 /// One committed row of the event hub.
-public struct HubEvent: Sendable, Equatable {
+public struct HubEvent: Sendable, Codable, Equatable {
     public var gatewayId: String
     public var seq: Int64
     public var eventId: String
@@ -58,7 +58,7 @@ public struct HubEvent: Sendable, Equatable {
 }
 
 /// Head and retention floor of the hub, read together.
-public struct HubPosition: Sendable, Equatable {
+public struct HubPosition: Sendable, Codable, Equatable {
     public var headSeq: Int64
     /// Smallest retained `seq`; `headSeq + 1` when no event is retained.
     public var oldestSeq: Int64

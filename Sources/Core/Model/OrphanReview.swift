@@ -20,7 +20,7 @@ public enum ReviewStatus: String, Sendable, Codable, Hashable, CaseIterable {
 }
 
 /// One orphan and the decision about it.
-public struct OrphanReview: Sendable, Equatable {
+public struct OrphanReview: Sendable, Codable, Equatable {
     public var id: Int64
     public var artifactUUID: String
     public var kind: ArtifactKind

@@ -1,5 +1,5 @@
 /// A deployment as the platform lists it for this gateway.
-public struct RemoteDeployment: Sendable, Equatable, Hashable {
+public struct RemoteDeployment: Sendable, Codable, Equatable, Hashable {
     public var artifactId: String
     public var deploymentId: String
     public var kind: ArtifactKind
@@ -22,7 +22,7 @@ public struct RemoteDeployment: Sendable, Equatable, Hashable {
 }
 
 /// The platform's deployment state; states other than the two known ones are kept verbatim.
-public enum RemoteState: Sendable, Equatable, Hashable, CustomStringConvertible {
+public enum RemoteState: Sendable, Equatable, Hashable, CustomStringConvertible, Codable {
     case deployed
     case undeployed
     case unknown(String)
@@ -52,4 +52,16 @@ public enum RemoteState: Sendable, Equatable, Hashable, CustomStringConvertible 
     }
 
     public var description: String { wire }
+}
+
+extension RemoteState {
+    /// Encoded as the platform's word (`DEPLOYED`, `UNDEPLOYED` or the unknown one verbatim).
+    public init(from decoder: any Decoder) throws {
+        self.init(wire: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(wire)
+    }
 }

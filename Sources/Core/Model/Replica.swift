@@ -7,7 +7,7 @@ public enum ReplicaState: String, Sendable, Codable, Hashable {
 }
 
 /// One controller replica's row: heartbeat and applied cursor.
-public struct ReplicaRecord: Sendable, Equatable {
+public struct ReplicaRecord: Sendable, Codable, Equatable {
     public var replicaId: String
     public var gatewayId: String
     public var host: String
@@ -37,7 +37,7 @@ public struct ReplicaRecord: Sendable, Equatable {
 }
 
 /// A point of a replica's lag history, used for trends and the STALL/WARN windows.
-public struct LagSample: Sendable, Equatable {
+public struct LagSample: Sendable, Codable, Equatable {
     public var replicaId: String
     public var sampledAt: Timestamp
     public var headSeq: Int64

@@ -51,7 +51,7 @@ public struct SyncCounters: Sendable, Equatable, Codable {
 }
 
 /// One row of `sync_runs`.
-public struct SyncRunRecord: Sendable, Equatable {
+public struct SyncRunRecord: Sendable, Codable, Equatable {
     public var id: Int64
     public var gatewayId: String
     public var trigger: SyncTrigger

@@ -1,5 +1,5 @@
 /// A listing entry the client could not turn into a deployment.
-public struct UnreadableDeployment: Sendable, Equatable {
+public struct UnreadableDeployment: Sendable, Codable, Equatable {
     /// The artifact id, when the entry had a readable one: such artifacts are never orphans.
     public var artifactId: String?
     public var reason: String
@@ -11,7 +11,7 @@ public struct UnreadableDeployment: Sendable, Equatable {
 }
 
 /// The platform's deployment list for this gateway.
-public struct DeploymentListing: Sendable, Equatable {
+public struct DeploymentListing: Sendable, Codable, Equatable {
     public var deployments: [RemoteDeployment]
     /// Entries that were present but unusable (unknown kind, bad date, duplicate id...).
     public var unreadable: [UnreadableDeployment]

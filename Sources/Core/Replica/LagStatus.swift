@@ -55,7 +55,7 @@ public struct LagInput: Sendable, Equatable {
 }
 
 /// The evaluated lag of one replica.
-public struct LagReport: Sendable, Equatable {
+public struct LagReport: Sendable, Codable, Equatable {
     public var replicaId: String
     public var status: LagStatus
     /// One line saying why, for every non-OK status.

@@ -12,7 +12,7 @@ public enum WriteOutcome: Sendable, Equatable {
 }
 
 /// A status-only change from the platform listing.
-public struct StatusChange: Sendable, Equatable {
+public struct StatusChange: Sendable, Codable, Equatable {
     public var uuid: String
     public var kind: ArtifactKind
     public var state: DesiredState

@@ -17,7 +17,7 @@ public enum ReviewAction: Sendable, Equatable {
 }
 
 /// An operator's decision on a review.
-public enum ReviewDecision: String, Sendable, Equatable {
+public enum ReviewDecision: String, Sendable, Codable, Equatable {
     case approve
     case reject
     case confirmRetention = "confirm_retention"

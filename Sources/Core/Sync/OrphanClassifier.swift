@@ -1,5 +1,5 @@
 /// Verdicts of the exists check, by artifact id, with the reason for unverified ones.
-public struct OrphanVerdicts: Sendable, Equatable {
+public struct OrphanVerdicts: Sendable, Codable, Equatable {
     public var verdicts: [String: OrphanVerdict] = [:]
     public var reasons: [String: String] = [:]
 

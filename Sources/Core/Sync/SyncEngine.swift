@@ -5,7 +5,7 @@ import Logging
 /// guarded writes, status updates, deletions. At most one runs per gateway at a time.
 public final class SyncEngine: Sendable {
     let store: any GatewayStore
-    let platform: any PlatformAPI
+    public let platform: any PlatformAPI
     let options: SyncOptions
     let logger: Logger
 
@@ -32,8 +32,11 @@ public final class SyncEngine: Sendable {
 
     /// Runs a sync and returns its final record. Throws `SyncError.busy` when another sync holds
     /// the lease, `SyncError.failed` when the run could not proceed (it is recorded either way).
+    /// `started` hears the run's id as soon as it is recorded.
     @discardableResult
-    public func run(trigger: SyncTrigger, requestedBy: Actor) async throws -> SyncRunRecord {
+    public func run(
+        trigger: SyncTrigger, requestedBy: Actor, started: (@Sendable (Int64) -> Void)? = nil
+    ) async throws -> SyncRunRecord {
         let holder = SyncLeaseHolder(
             token: UUID().uuidString, host: ProcessProbe.hostIdentity, pid: ProcessProbe.currentPID)
         let runId: Int64
@@ -43,6 +46,7 @@ public final class SyncEngine: Sendable {
         case .busy(let who, let id): throw SyncError.busy(holder: who, runId: id)
         case .started(let id): runId = id
         }
+        started?(runId)
         logger.info("sync run started", metadata: ["run": "\(runId)", "trigger": "\(trigger.rawValue)"])
         let progress = SyncProgress(runId: runId, store: store)
         let work = Task { try await self.execute(progress: progress, runId: runId) }
@@ -161,7 +165,7 @@ public final class SyncEngine: Sendable {
 }
 
 /// What `SyncEngine.preview` found.
-public struct SyncPreview: Sendable, Equatable {
+public struct SyncPreview: Sendable, Codable, Equatable {
     public var plan: SyncPlan
     public var unreadable: [UnreadableDeployment]
     public var verdicts: OrphanVerdicts

@@ -7,7 +7,7 @@ public enum FetchReason: String, Sendable, Equatable, Codable {
 }
 
 /// A deployment to fetch and apply.
-public struct PlannedFetch: Sendable, Equatable {
+public struct PlannedFetch: Sendable, Codable, Equatable {
     public var deployment: RemoteDeployment
     public var reason: FetchReason
 
@@ -18,7 +18,7 @@ public struct PlannedFetch: Sendable, Equatable {
 }
 
 /// A local artifact newer than what the platform lists: reported, never refetched in a loop.
-public struct Drift: Sendable, Equatable {
+public struct Drift: Sendable, Codable, Equatable {
     public var artifactId: String
     public var localDeployedAt: Timestamp
     public var remoteDeployedAt: Timestamp
@@ -31,7 +31,7 @@ public struct Drift: Sendable, Equatable {
 }
 
 /// What a sync will do: the output of `SyncDiff.plan`.
-public struct SyncPlan: Sendable, Equatable {
+public struct SyncPlan: Sendable, Codable, Equatable {
     public var fetches: [PlannedFetch] = []
     public var statusUpdates: [StatusChange] = []
     /// Remote entries with a state the gateway does not know (e.g. `FAILED`).

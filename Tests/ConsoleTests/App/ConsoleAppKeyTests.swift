@@ -63,7 +63,7 @@ struct ConsoleAppKeyTests {
         #expect(reviews.map(\.id) == [7])
         #expect(app.handle(.char("A")).isEmpty)
         #expect(app.handle(.enter).isEmpty)
-        #expect(app.handle(.char("y")) == [.decide(.approve, reviewIds: [7], force: false)])
+        #expect(app.handle(.char("y")) == [.decide(.approve, reviews: reviews, force: false)])
     }
 
     @Test func escapeCancelsEveryDialog() {
@@ -84,7 +84,12 @@ struct ConsoleAppKeyTests {
         #expect(app.handle(.enter).isEmpty, "a wrong count does nothing")
         #expect(app.state.flash?.text.contains("expected 2") == true)
         _ = app.handle(.char("2"))
-        #expect(app.handle(.enter) == [.decide(.approve, reviewIds: [7, 8], force: true)])
+        let effects = app.handle(.enter)
+        guard case .decide(.approve, let reviews, force: true) = effects.first, effects.count == 1 else {
+            Issue.record("expected one forced approval, got \(effects)")
+            return
+        }
+        #expect(reviews.map(\.id) == [7, 8])
     }
 
     @Test func unverifiedAloneStillNeedsTheTypedConfirmation() {

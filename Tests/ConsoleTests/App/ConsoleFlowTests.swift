@@ -47,8 +47,11 @@ struct ConsoleFlowTests {
         let header = HeaderInfo(
             gateway: StoreFixture.gatewayId, platformURL: h.baseURL, backend: "sqlite", location: f.sqlitePath,
             operatorName: actor.display, readonly: readonly)
+        let service = LocalGatewayService(
+            store: f.store, engine: engine, platform: h.client(), thresholds: LagThresholds(), actor: actor,
+            actionRefusal: readonly ? "read-only console (started with --readonly)" : nil)
         let session = ConsoleSession(
-            store: f.store, engine: engine, platform: h.client(), header: header, thresholds: LagThresholds(),
+            service: service, header: header, thresholds: LagThresholds(),
             refresh: .milliseconds(200), themeName: "default", logger: .silent("test"))
         let env = ["USER": actor.user, "SSH_CONNECTION": "10.0.0.7 50000 10.0.0.1 22"]
         let done = Task { await session.run(on: backend, theme: .test, environment: env) }

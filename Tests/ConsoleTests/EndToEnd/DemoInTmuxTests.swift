@@ -16,10 +16,12 @@ struct DemoInTmuxTests {
         defer { pane.kill() }
         try pane.start(try Self.demoCommand(["--data", data.path]), width: 120, height: 40)
 
-        // 1. Header and pulse strip.
-        try await pane.waitFor("the header (gw-demo, RW, reachable) and REPLICAS 3", timeout: .seconds(60)) { s in
+        // 1. Header and pulse strip: the demo's console reaches its fleet through a control socket,
+        // as an operator's console reaches the controller.
+        try await pane.waitFor("the header (gw-demo, OPERATOR, reachable, the socket) and REPLICAS 3", timeout: .seconds(60)) { s in
             let header = s.line(0)
-            return header.contains("gw-demo") && header.contains(" RW ") && header.contains("reachable") && s.line(2).contains("REPLICAS 3")
+            return header.contains("gw-demo") && header.contains(" OPERATOR ") && header.contains("reachable")
+                && header.contains("control.sock") && s.line(2).contains("REPLICAS 3")
         }
 
         // 2. Tab: the replicas view, each replica with a status word.

@@ -36,8 +36,10 @@ struct EventsViewTests {
     static func start(_ f: StoreFixture) -> ConsoleFlowTests.Session {
         let backend = TestBackend(width: 120, height: 40)
         let header = HeaderInfo(gateway: StoreFixture.gatewayId, backend: "sqlite", location: f.sqlitePath, operatorName: "alice")
+        let service = LocalGatewayService(
+            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Actor(user: "alice", clientAddress: nil))
         let session = ConsoleSession(
-            store: f.store, engine: nil, platform: nil, header: header, thresholds: LagThresholds(),
+            service: service, header: header, thresholds: LagThresholds(),
             refresh: .milliseconds(200), themeName: "default", logger: .silent("test"))
         let done = Task { await session.run(on: backend, theme: .test, environment: ["USER": "alice"]) }
         return ConsoleFlowTests.Session(backend: backend, done: done)
@@ -91,8 +93,9 @@ struct EventsViewTests {
         ])
         // When the console reads the store and shows the events view
         let inbox = ConsoleInbox()
-        let source = ConsoleDataSource(
-            store: f.store, platform: nil, header: HeaderInfo(), thresholds: LagThresholds(), refresh: .seconds(1), inbox: inbox)
+        let service = LocalGatewayService(
+            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Actor(user: "alice", clientAddress: nil))
+        let source = ConsoleDataSource(service: service, header: HeaderInfo(), thresholds: LagThresholds(), refresh: .seconds(1), inbox: inbox)
         await source.refreshOnce()
         var app = ConsoleApp(readonly: false, width: 120, height: 40)
         app.update(try #require(inbox.take().data))

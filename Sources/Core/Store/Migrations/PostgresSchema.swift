@@ -4,6 +4,7 @@ enum PostgresSchema {
     static let migrations: [(id: String, sql: [String])] = [
         ("001_core", v001),
         ("002_credentials", v002),
+        ("003_audit_peer", v003),
     ]
 
     static let v001 = [
@@ -105,4 +106,7 @@ enum PostgresSchema {
         "ALTER TABLE subscriptions ADD COLUMN plan_id text",
         "ALTER TABLE subscriptions ADD COLUMN status text NOT NULL DEFAULT 'ACTIVE'",
     ]
+
+    /// Who the kernel says acted through the control socket (uid, pid), beside the claimed address.
+    static let v003 = ["ALTER TABLE audit_log ADD COLUMN peer text"]
 }

@@ -12,6 +12,7 @@ enum SQLiteSchema {
     static let steps: [(identifier: String, sql: String)] = [
         ("001_core", v001),
         ("002_credentials", v002),
+        ("003_audit_peer", v003),
     ]
 
     /// The identifiers of this binary's migrations that `db` has not applied.
@@ -173,4 +174,7 @@ enum SQLiteSchema {
         ALTER TABLE subscriptions ADD COLUMN plan_id TEXT;
         ALTER TABLE subscriptions ADD COLUMN status TEXT NOT NULL DEFAULT 'ACTIVE';
         """
+
+    /// Who the kernel says acted through the control socket (uid, pid), beside the claimed address.
+    static let v003 = "ALTER TABLE audit_log ADD COLUMN peer TEXT;"
 }

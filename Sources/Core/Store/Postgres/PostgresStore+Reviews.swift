@@ -174,8 +174,8 @@ extension PostgresStore: AuditLog {
     ) async throws {
         try await conn.checkedQuery(
             """
-            INSERT INTO audit_log(at, actor, client_address, action, target, outcome, detail)
-            VALUES (clock_timestamp(), \(actor.user), \(actor.clientAddress), \(action), \(target), \(outcome), \(detail))
+            INSERT INTO audit_log(at, actor, client_address, peer, action, target, outcome, detail)
+            VALUES (clock_timestamp(), \(actor.user), \(actor.clientAddress), \(actor.peer), \(action), \(target), \(outcome), \(detail))
             """, logger: logger)
     }
 
@@ -188,14 +188,14 @@ extension PostgresStore: AuditLog {
     public func auditEntries(limit: Int) async throws -> [AuditEntry] {
         try await reading("read audit log") { conn in
             var result: [AuditEntry] = []
-            for try await (id, at, who, from, action, target, outcome, detail) in try await conn.checkedQuery(
+            for try await (id, at, who, from, peer, action, target, outcome, detail) in try await conn.checkedQuery(
                 """
-                SELECT id, \(unescaped: PG.micros("at")), actor, client_address, action, target, outcome, detail
+                SELECT id, \(unescaped: PG.micros("at")), actor, client_address, peer, action, target, outcome, detail
                 FROM audit_log ORDER BY id DESC LIMIT \(Int64(limit))
                 """, logger: logger
-            ).decode((Int64, Int64, String, String?, String, String, String, String?).self) {
+            ).decode((Int64, Int64, String, String?, String?, String, String, String, String?).self) {
                 result.append(AuditEntry(
-                    id: id, at: Timestamp(microseconds: at), actor: Actor(user: who, clientAddress: from), action: action,
+                    id: id, at: Timestamp(microseconds: at), actor: Actor(user: who, clientAddress: from, peer: peer), action: action,
                     target: target, outcome: outcome, detail: detail))
             }
             return result

@@ -172,10 +172,10 @@ extension SQLiteStore: AuditLog {
     static func appendAudit(_ db: Database, actor: Actor, action: String, target: String, outcome: String, detail: String?) throws {
         try db.execute(
             sql: """
-                INSERT INTO audit_log(at, actor, client_address, action, target, outcome, detail)
-                VALUES (\(nowSQL), ?, ?, ?, ?, ?, ?)
+                INSERT INTO audit_log(at, actor, client_address, peer, action, target, outcome, detail)
+                VALUES (\(nowSQL), ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [actor.user, actor.clientAddress, action, target, outcome, detail])
+            arguments: [actor.user, actor.clientAddress, actor.peer, action, target, outcome, detail])
     }
 
     public func appendAudit(actor: Actor, action: String, target: String, outcome: String, detail: String?) async throws {
@@ -189,7 +189,7 @@ extension SQLiteStore: AuditLog {
             try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
                 AuditEntry(
                     id: row["id"], at: Timestamp(microseconds: row["at"]),
-                    actor: Actor(user: row["actor"], clientAddress: row["client_address"]), action: row["action"],
+                    actor: Actor(user: row["actor"], clientAddress: row["client_address"], peer: row["peer"]), action: row["action"],
                     target: row["target"], outcome: row["outcome"], detail: row["detail"])
             }
         }

@@ -1,0 +1,197 @@
+import AsyncHTTPClient
+import Core
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The gateway through the controller's control socket: what a console or CLI uses when the
+/// controller runs (it then needs neither the platform key nor access to the store).
+public final class ControlClient: GatewayService {
+    public let path: String
+    let http: HTTPClient
+    /// Sent with every request, recorded by the controller as claimed (`SSH_CONNECTION`).
+    let sshConnection: String?
+    let decoder = JSONDecoder()
+    let encoder = JSONEncoder()
+
+    init(path: String, sshConnection: String?) {
+        self.path = path
+        self.sshConnection = sshConnection
+        http = HTTPClient(eventLoopGroupProvider: .singleton)
+    }
+
+    deinit { try? http.syncShutdown() }
+
+    /// A client on `path` when a controller answers there; nil when nobody serves it (no file, a
+    /// socket a dead controller left). Throws the controller's refusal when it answers but will
+    /// not serve this account, so the user reads why.
+    public static func connect(path: String, environment: [String: String]) async throws -> ControlClient? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let client = ControlClient(path: path, sshConnection: environment["SSH_CONNECTION"])
+        do {
+            _ = try await client.whoami(timeout: .seconds(3))
+            return client
+        } catch let error as ActionRefused {
+            throw error  // it answers, but not to this account: say why rather than go around it
+        } catch let error as ControlError where error.status != nil {
+            throw error
+        } catch {
+            return nil
+        }
+    }
+
+    public var origin: ServiceOrigin { .socket(path) }
+
+    public func whoami() async throws -> Caller { try await whoami(timeout: .seconds(10)) }
+
+    func whoami(timeout: TimeAmount) async throws -> Caller {
+        try await get("/v1/whoami", timeout: timeout)
+    }
+
+    public func status() async throws -> StatusReport { try await get("/v1/status") }
+    public func snapshot() async throws -> ViewSnapshot { try await get("/v1/snapshot", timeout: .seconds(120)) }
+
+    public func events(after seq: Int64, limit: Int) async throws -> [HubEvent] {
+        try await get("/v1/events?after=\(seq)&limit=\(limit)")
+    }
+
+    public func dashboard(recentEvents: Int, lagWindow: Double) async throws -> Dashboard {
+        try await get("/v1/dashboard?events=\(recentEvents)&lag_window=\(Int(lagWindow))")
+    }
+
+    public func reviews(statuses: [ReviewStatus]) async throws -> [OrphanReview] {
+        try await get("/v1/reviews?status=\(statuses.map(\.rawValue).joined(separator: ","))")
+    }
+
+    public func review(idOrArtifact: String) async throws -> OrphanReview? {
+        do {
+            return try await get("/v1/reviews/\(Self.escape(idOrArtifact))")
+        } catch let error as ControlError where error.status == 404 {
+            return nil
+        }
+    }
+
+    public func syncRun(id: Int64) async throws -> SyncRunRecord? {
+        do {
+            return try await get("/v1/runs/\(id)")
+        } catch let error as ControlError where error.status == 404 {
+            return nil
+        }
+    }
+
+    public func detail(uuid: String) async throws -> ArtifactDetail { try await get("/v1/artifacts/\(Self.escape(uuid))") }
+
+    public func listDeployments(since: Timestamp?) async throws -> DeploymentListing? {
+        let reply: ControlWire.ListingReply = try await get(
+            "/v1/platform/deployments\(since.map { "?since=\($0.microseconds)" } ?? "")", timeout: .seconds(120))
+        return reply.listing
+    }
+
+    public func plan() async throws -> SyncPreview { try await get("/v1/sync/plan", timeout: .seconds(300)) }
+
+    public func startSync(trigger: SyncTrigger) async throws -> Int64 {
+        let reply: ControlWire.SyncStarted = try await send(.POST, "/v1/sync", body: nil as String?)
+        return reply.run
+    }
+
+    public func decide(reviewId: Int64, decision: ReviewDecision, seen: RowVersion?, force: Bool) async throws -> DecisionResult {
+        let reply: ControlWire.DecisionReply = try await send(
+            .POST, "/v1/reviews/\(reviewId)/decision", body: ControlWire.DecisionRequest(decision: decision, seen: seen, force: force))
+        guard let result = reply.decisionResult else { throw ControlError(path: path, status: nil, "an unknown decision result \"\(reply.result)\"") }
+        return result
+    }
+
+    /// Hub events after `seq` as the controller applies them, in batches, until the connection
+    /// ends (the controller stopped, or this client fell too far behind: reconnect from the cursor).
+    public func follow(after seq: Int64) -> AsyncThrowingStream<[HubEvent], any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let response = try await http.execute(request("/v1/events/stream?after=\(seq)", method: .GET), timeout: .hours(24 * 365))
+                    guard response.status == .ok else { throw try await self.failure(response) }
+                    var pending = Data()
+                    for try await chunk in response.body {
+                        pending.append(contentsOf: chunk.readableBytesView)
+                        var batch: [HubEvent] = []
+                        while let newline = pending.firstIndex(of: 0x0A) {
+                            let line = pending[pending.startIndex..<newline]
+                            pending = Data(pending[pending.index(after: newline)...])
+                            if !line.isEmpty { batch.append(try decoder.decode(HubEvent.self, from: line)) }
+                        }
+                        if !batch.isEmpty { continuation.yield(batch) }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    // MARK: - HTTP
+
+    private func get<T: Decodable>(_ uri: String, timeout: TimeAmount = .seconds(30)) async throws -> T {
+        try await send(.GET, uri, body: nil as String?, timeout: timeout)
+    }
+
+    private func send<T: Decodable, B: Encodable>(_ method: HTTPMethod, _ uri: String, body: B?, timeout: TimeAmount = .seconds(30)) async throws -> T {
+        var request = request(uri, method: method)
+        if let body {
+            request.body = .bytes(ByteBuffer(data: try encoder.encode(body)))
+            request.headers.add(name: "Content-Type", value: "application/json")
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: timeout)
+        } catch {
+            throw ControlError(path: path, status: nil, "no answer: \(error)")
+        }
+        guard (200..<300).contains(Int(response.status.code)) else { throw try await failure(response) }
+        let bytes = try await response.body.collect(upTo: 1 << 30)
+        do {
+            return try decoder.decode(T.self, from: Data(bytes.readableBytesView))
+        } catch {
+            throw ControlError(path: path, status: nil, "an answer this gwops cannot read (\(error)); is the controller the same version?")
+        }
+    }
+
+    private func request(_ uri: String, method: HTTPMethod) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: URL(httpURLWithSocketPath: path, uri: uri)!.absoluteString)
+        request.method = method
+        if let sshConnection { request.headers.add(name: ControlWire.sshConnectionHeader, value: sshConnection) }
+        return request
+    }
+
+    /// The controller's error reply as the error it stands for.
+    private func failure(_ response: HTTPClientResponse) async throws -> any Error {
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        let body = try? decoder.decode(ControlWire.ErrorBody.self, from: Data(bytes.readableBytesView))
+        let message = body?.error ?? "HTTP \(response.status.code)"
+        switch response.status.code {
+        case 403: return ActionRefused(message)
+        case 409: return SyncError.busy(holder: body?.holder ?? "another replica", runId: body?.run)
+        default: return ControlError(path: path, status: Int(response.status.code), message)
+        }
+    }
+
+    static func escape(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? segment
+    }
+}
+
+/// A control-socket call that failed, naming the socket.
+public struct ControlError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    /// The HTTP status of the controller's reply; nil when it did not reply.
+    public var status: Int?
+    public var message: String
+
+    init(path: String, status: Int?, _ message: String) {
+        self.path = path
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { "control socket \(path): \(message)" }
+}

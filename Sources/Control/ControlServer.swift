@@ -1,0 +1,122 @@
+import Core
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HTTPTypes
+import Logging
+import NIOCore
+
+/// The controller's control socket (DESIGN §9, docs/control-api.md): HTTP with JSON on a Unix
+/// domain socket. Every request is answered for the peer the kernel names (`SO_PEERCRED`), with
+/// the role `[access]` gives it.
+public struct ControlServer: Sendable {
+    public let path: String
+    let service: LocalGatewayService
+    let policy: AccessPolicy
+    let hub: HubBroadcast
+    let logger: Logger
+    /// Longest a connection may sit without reading or writing (a client that stalls mid-request).
+    let idleTimeout: Duration
+    /// Connections served at once; more wait in the backlog.
+    let maxConnections: Int
+
+    public init(
+        path: String, service: LocalGatewayService, policy: AccessPolicy, hub: HubBroadcast, logger: Logger,
+        idleTimeout: Duration = .seconds(30), maxConnections: Int = 256
+    ) {
+        self.path = path
+        self.service = service
+        self.policy = policy
+        self.hub = hub
+        self.logger = logger
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+    }
+
+    /// Claims the socket path (replacing one a dead controller left; refusing one a live
+    /// controller serves), then serves until cancelled. `onListening` runs once it accepts.
+    public func run(onListening: @escaping @Sendable () async -> Void = {}) async throws {
+        try SocketPath.claim(path)
+        defer { SocketPath.release(path) }
+        let router = Router(context: ControlContext.self)
+        router.add(middleware: ControlErrors())
+        router.add(middleware: PeerMiddleware(policy: policy, logger: logger))
+        ControlRoutes(service: service, policy: policy, hub: hub).register(router)
+        var quiet = logger
+        quiet.logLevel = .critical
+        let path = self.path
+        let app = Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000))),
+            configuration: .init(
+                address: .unixDomainSocket(path: path), serverName: "gwops-controller",
+                availableConnectionsDelegate: MaximumAvailableConnections(maxConnections)),
+            onServerRunning: { _ in
+                // Who may connect is decided per request from the peer's credentials, so the
+                // socket itself is open to every local account (a viewer must reach it to watch).
+                chmod(path, 0o666)
+                await onListening()
+            },
+            logger: quiet)
+        logger.info("control socket listening", metadata: ["path": "\(path)"])
+        try await app.run()
+    }
+}
+
+/// The request context: the connection's channel (for its peer credentials) and the caller.
+struct ControlContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+    var caller: SocketCaller?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
+/// A socket caller: who the kernel says it is, its role, and the address it claims.
+struct SocketCaller: Sendable {
+    var peer: PeerIdentity
+    var role: Role
+    var claimedAddress: String?
+}
+
+/// Names the peer of every request and refuses one with no role, in words.
+struct PeerMiddleware: RouterMiddleware {
+    typealias Context = ControlContext
+    let policy: AccessPolicy
+    let logger: Logger
+
+    func handle(_ request: Request, context: ControlContext, next: (Request, ControlContext) async throws -> Response) async throws -> Response {
+        guard let credentials = try? await PeerCredentials.read(context.channel) else {
+            return try ControlReply.error(.forbidden, "the control socket could not tell who is asking (no peer credentials)")
+        }
+        let peer = PeerIdentity.lookUp(uid: credentials.uid, gid: credentials.gid, pid: credentials.pid)
+        guard let role = policy.role(of: peer) else {
+            logger.notice("control socket caller refused", metadata: ["user": "\(peer.user)", "uid": "\(peer.uid)"])
+            return try ControlReply.error(.forbidden, policy.refusalToWatch(peer))
+        }
+        var context = context
+        let claimed = request.headers[HTTPField.Name(ControlWire.sshConnectionHeader)!]
+        context.caller = SocketCaller(peer: peer, role: role, claimedAddress: claimed?.split(separator: " ").first.map(String.init))
+        return try await next(request, context)
+    }
+}
+
+/// The peer of a Unix-domain connection, from the kernel.
+enum PeerCredentials {
+    /// Linux's `struct ucred`.
+    struct UCred: Sendable {
+        var pid: Int32 = 0
+        var uid: UInt32 = 0
+        var gid: UInt32 = 0
+    }
+
+    static func read(_ channel: any Channel) async throws -> UCred {
+        guard let provider = channel as? any SocketOptionProvider else { throw ChannelError.operationUnsupported }
+        // SO_PEERCRED (17 on Linux): the credentials the peer had when it connected.
+        let cred: UCred = try await provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(17)).get()
+        return cred
+    }
+}
