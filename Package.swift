@@ -124,6 +124,9 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests", dependencies: ["Console", "Core", "PlatformSim", "TestSupport"],
             exclude: ["Views/__Snapshots__"]),
+        .testTarget(
+            name: "ControlTests",
+            dependencies: ["Control", "Core", "PlatformSim", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "PlatformSimTests", dependencies: ["Core", "PlatformSim", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ],
     swiftLanguageModes: [.v6]

@@ -90,11 +90,11 @@ public final class ControlClient: GatewayService {
     public func plan() async throws -> SyncPreview { try await get("/v1/sync/plan", timeout: .seconds(300)) }
 
     public func startSync(trigger: SyncTrigger) async throws -> Int64 {
-        let reply: ControlWire.SyncStarted = try await send(.POST, "/v1/sync", body: nil as String?)
+        let reply: ControlWire.SyncStarted = try await send(.POST, "/v1/sync", body: ControlWire.SyncRequest(trigger: trigger))
         return reply.run
     }
 
-    public func decide(reviewId: Int64, decision: ReviewDecision, seen: RowVersion?, force: Bool) async throws -> DecisionResult {
+    public func decide(reviewId: Int64, decision: ReviewDecision, seen: ReviewVersion?, force: Bool) async throws -> DecisionResult {
         let reply: ControlWire.DecisionReply = try await send(
             .POST, "/v1/reviews/\(reviewId)/decision", body: ControlWire.DecisionRequest(decision: decision, seen: seen, force: force))
         guard let result = reply.decisionResult else { throw ControlError(path: path, status: nil, "an unknown decision result \"\(reply.result)\"") }

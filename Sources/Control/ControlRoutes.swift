@@ -55,8 +55,11 @@ struct ControlRoutes: Sendable {
         }
         v1.post("reviews/:id/decision") { request, context in
             let id = try context.parameters.require("id", as: Int64.self)
+            let service = try scoped(context)
+            // A viewer is refused before the body is read (and the refusal audited).
+            try await service.mayAct("review.decision", target: "review \(id)")
             let body = try await ControlReply.decode(ControlWire.DecisionRequest.self, request)
-            let result = try await scoped(context).decide(reviewId: id, decision: body.decision, seen: body.seen, force: body.force ?? false)
+            let result = try await service.decide(reviewId: id, decision: body.decision, seen: body.seen, force: body.force ?? false)
             return try ControlReply.json(ControlWire.DecisionReply(result))
         }
         v1.get("runs/:id") { _, context in
@@ -72,8 +75,15 @@ struct ControlRoutes: Sendable {
             return try ControlReply.json(ControlWire.ListingReply(listing: try await scoped(context).listDeployments(since: since)))
         }
         v1.get("sync/plan") { _, context in try ControlReply.json(try await scoped(context).plan()) }
-        v1.post("sync") { _, context in
-            let run = try await scoped(context).startSync(trigger: .console)
+        v1.post("sync") { request, context in
+            let service = try scoped(context)
+            try await service.mayAct("sync.start", target: "control socket")
+            let body = try await ControlReply.decode(ControlWire.SyncRequest.self, request, emptyAs: ControlWire.SyncRequest())
+            let trigger = body.trigger ?? .console
+            guard [.console, .cli].contains(trigger) else {
+                return try ControlReply.error(.badRequest, "trigger: \(trigger.rawValue) is not one a client may give (console or cli)")
+            }
+            let run = try await service.startSync(trigger: trigger)
             return try ControlReply.json(ControlWire.SyncStarted(run: run), status: .accepted)
         }
     }
@@ -90,10 +100,10 @@ struct ControlRoutes: Sendable {
     }
 
     /// Hub events after `after` as they are applied, one JSON object per line; an empty line
-    /// every `keepAlive` while nothing happens. The backlog comes from the store, then the
-    /// broadcast; it ends when the client falls too far behind (it reconnects from its cursor).
+    /// after `keepAlive` of quiet. The backlog comes from the store, then the broadcast; it ends
+    /// when the client falls too far behind (it reconnects from its cursor).
     private func stream(after: Int64) async throws -> Response {
-        let live = hub.subscribe()
+        let live = hub.subscribe(keepAlive: keepAlive)
         let store = service.store
         let keepAlive = keepAlive
         let body = ResponseBody { writer in
@@ -105,14 +115,19 @@ struct ControlRoutes: Sendable {
                 if backlog.count < 5000 { break }
             }
             try await writer.write(ByteBuffer(string: "\n"))
-            let merged = KeepAliveSequence(events: live, interval: keepAlive)
-            for await item in merged {
-                switch item {
+            var lastWrite = ContinuousClock.now
+            for await delivery in live {
+                switch delivery {
                 case .event(let event) where event.seq > cursor:
                     try await writer.write(try ControlReply.line(event))
                     cursor = event.seq
+                    lastWrite = .now
                 case .event: break
-                case .tick: try await writer.write(ByteBuffer(string: "\n"))
+                case .tick:
+                    if ContinuousClock.now - lastWrite >= keepAlive {
+                        try await writer.write(ByteBuffer(string: "\n"))
+                        lastWrite = .now
+                    }
                 }
             }
             try await writer.finish(nil)
@@ -131,32 +146,6 @@ struct ControlRoutes: Sendable {
             throw HTTPError(.badRequest, message: "\(name): \"\(text)\" is not a whole number ≥ 0")
         }
         return value
-    }
-}
-
-/// Events of a stream interleaved with ticks every `interval` of quiet.
-struct KeepAliveSequence: AsyncSequence, Sendable {
-    enum Item: Sendable { case event(HubEvent), tick }
-    let events: AsyncStream<HubEvent>
-    let interval: Duration
-
-    func makeAsyncIterator() -> AsyncStream<Item>.Iterator {
-        let (stream, continuation) = AsyncStream.makeStream(of: Item.self)
-        let pump = Task {
-            for await event in events { continuation.yield(.event(event)) }
-            continuation.finish()
-        }
-        let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                continuation.yield(.tick)
-            }
-        }
-        continuation.onTermination = { _ in
-            pump.cancel()
-            ticker.cancel()
-        }
-        return stream.makeAsyncIterator()
     }
 }
 
@@ -182,14 +171,20 @@ enum ControlReply {
         try json(ControlWire.ErrorBody(error: message, holder: holder, run: run), status: status)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, emptyAs empty: T? = nil) async throws -> T {
         var request = request
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: ControlWire.maxRequestBody)
-        } catch {
+        } catch let error as NIOTooManyBytesError {
+            _ = error
             throw HTTPError(.contentTooLarge, message: "the request body is over \(ControlWire.maxRequestBody / 1024) KiB")
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw HTTPError(.contentTooLarge, message: "the request body is over \(ControlWire.maxRequestBody / 1024) KiB")
+        } catch {
+            throw HTTPError(.badRequest, message: "the request body could not be read: \(error)")
         }
+        if body.readableBytes == 0, let empty { return empty }
         do {
             return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
         } catch {
@@ -212,6 +207,8 @@ struct ControlErrors: RouterMiddleware {
         } catch let SyncError.busy(holder, run) {
             return try ControlReply.error(.conflict, "\(SyncError.busy(holder: holder, runId: run))", holder: holder, run: run)
         } catch let error as StorageError {
+            return try ControlReply.error(.serviceUnavailable, "\(error)")
+        } catch let error as NoPlatform {
             return try ControlReply.error(.serviceUnavailable, "\(error)")
         } catch {
             return try ControlReply.error(.internalServerError, "\(error)")

@@ -47,7 +47,8 @@ public struct ControlServer: Sendable {
         let path = self.path
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000))),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(
+                idleTimeout.components.seconds * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000))),
             configuration: .init(
                 address: .unixDomainSocket(path: path), serverName: "gwops-controller",
                 availableConnectionsDelegate: MaximumAvailableConnections(maxConnections)),
@@ -60,6 +61,27 @@ public struct ControlServer: Sendable {
             logger: quiet)
         logger.info("control socket listening", metadata: ["path": "\(path)"])
         try await app.run()
+    }
+}
+
+extension ControlServer {
+    /// Serves in a task of its own; returns once the socket accepts, or throws why it could not
+    /// (the path is taken, its directory missing...). Cancel the task to stop serving.
+    public func start() async throws -> Task<Void, any Error> {
+        let (ready, signal) = AsyncStream.makeStream(of: Result<Void, any Error>.self)
+        let task = Task {
+            do {
+                try await run { signal.yield(.success(())) }
+            } catch {
+                signal.yield(.failure(error))
+                throw error
+            }
+        }
+        for await outcome in ready {
+            try outcome.get()
+            return task
+        }
+        throw ControlSocketError("the control socket \(path) stopped before it accepted")
     }
 }
 

@@ -12,8 +12,8 @@ enum ControlWire {
     /// `POST /v1/reviews/{id}/decision`.
     struct DecisionRequest: Codable {
         var decision: ReviewDecision
-        /// The review's row version as the operator saw it; refused when it changed since.
-        var seen: RowVersion?
+        /// The review as the operator saw it; refused when it changed since.
+        var seen: ReviewVersion?
         var force: Bool?
     }
 
@@ -47,7 +47,12 @@ enum ControlWire {
         }
     }
 
-    /// `POST /v1/sync`.
+    /// `POST /v1/sync` body (optional): who asked, `console` (default) or `cli`.
+    struct SyncRequest: Codable {
+        var trigger: SyncTrigger?
+    }
+
+    /// `POST /v1/sync` reply.
     struct SyncStarted: Codable {
         var run: Int64
     }

@@ -165,7 +165,7 @@ struct ConsoleActions: Sendable {
         var keys = 0, subs = 0
         for review in reviews {
             do {
-                switch try await service.decide(reviewId: review.id, decision: decision, seen: review.rowVersion, force: force) {
+                switch try await service.decide(reviewId: review.id, decision: decision, seen: ReviewVersion(review), force: force) {
                 case .deleted(let d):
                     deleted += 1
                     keys += d.apiKeys

@@ -64,7 +64,10 @@ struct ControllerCommand: AsyncParsableCommand {
         }
         let cleaner = RetentionCleaner(
             log: store, retention: config.eventHub.retention, interval: config.eventHub.cleanupInterval, logger: logger)
-        let control = try controlServer(config, store: store, engine: engine, hub: hub, logger: logger)
+        // The socket is claimed before anything runs: a path another controller serves stops this
+        // one at once, in words.
+        let control = try await controlServer(config, store: store, engine: engine, hub: hub, logger: logger)?.start()
+        defer { control?.cancel() }
         let service = ControllerService(
             runner: runner, cleaner: cleaner, engine: live == nil ? engine : nil, live: live, control: control, logger: logger)
         let group = ServiceGroup(
@@ -102,8 +105,8 @@ struct ControllerService: Service {
     let engine: SyncEngine?
     /// The live path; it syncs after every connection itself.
     let live: LiveSession?
-    /// The control socket operators' consoles and commands use.
-    let control: ControlServer?
+    /// The control socket operators' consoles and commands use, already serving.
+    let control: Task<Void, any Error>?
     let logger: Logger
 
     func run() async throws {
@@ -118,7 +121,7 @@ struct ControllerService: Service {
                     group.addTask { try await live.run() }
                 }
                 if let control {
-                    group.addTask { try await control.run() }
+                    group.addTask { try await withTaskCancellationHandler { try await control.value } onCancel: { control.cancel() } }
                 }
                 // Runs until cancelled; the first failure (the store, a refused api-key) ends
                 // everything at once (waitForAll would wait for the others first).

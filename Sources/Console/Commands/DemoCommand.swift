@@ -112,17 +112,10 @@ struct DemoFleet: Sendable {
             store: store, engine: engine, platform: client, thresholds: thresholds, actor: Actor(user: "controller", clientAddress: nil))
         let server = ControlServer(
             path: path, service: service, policy: AccessPolicy(viewers: [], operators: [], serviceUID: getuid()), hub: hub, logger: logger)
-        let (ready, signal) = AsyncStream.makeStream(of: Void.self)
-        let task = Task {
-            do { try await server.run { signal.yield() } } catch { logger.error("control socket failed", metadata: ["error": "\(error)"]) }
-            signal.finish()
-        }
-        var iterator = ready.makeAsyncIterator()
-        guard await iterator.next() != nil,
-            let client = try await ControlClient.connect(path: path, environment: ProcessInfo.processInfo.environment)
-        else {
+        let task = try await server.start()
+        guard let client = try await ControlClient.connect(path: path, environment: ProcessInfo.processInfo.environment) else {
             task.cancel()
-            throw CLIFailure(message: "the demo's control socket \(path) did not start (see demo.log)")
+            throw CLIFailure(message: "the demo's control socket \(path) does not answer (see demo.log)")
         }
         return (client, { task.cancel() })
     }

@@ -109,6 +109,8 @@ enum Decisions {
         try global.refuseIfReadOnly(config, "`gwops orphans \(decision.verb)`")
         let service = try await Runtime.gatewayService(
             config, global: global, readonly: false, needsPlatform: false, logger: Runtime.logger("gwops.orphans", level: .warning))
+        // A viewer is told so before anything is looked up.
+        if let refusal = try await service.whoami().actionRefusal { throw CLIFailure(message: refusal) }
         let eligible: [ReviewStatus] = decision == .confirmRetention ? [.retained] : [.pending]
         let open = try await service.reviews(statuses: eligible)
         var targets: [OrphanReview] = []
@@ -138,7 +140,7 @@ enum Decisions {
         var outcomes: [Outcome] = []
         var refused = false
         for review in targets {
-            let result = try await service.decide(reviewId: review.id, decision: decision, seen: review.rowVersion, force: force)
+            let result = try await service.decide(reviewId: review.id, decision: decision, seen: ReviewVersion(review), force: force)
             let (word, detail): (String, String?) =
                 switch result {
                 case .deleted(let d): ("deleted", "\(d.apiKeys) API keys and \(d.subscriptions) subscriptions removed")

@@ -26,8 +26,8 @@ public protocol GatewayService: Sendable {
     /// Starts a sync and returns its run id once it is recorded; the run goes on without the
     /// caller. Throws `SyncError.busy` when one is running.
     func startSync(trigger: SyncTrigger) async throws -> Int64
-    /// Decides on a review, only while it is the one the operator saw (`seen`, when given).
-    func decide(reviewId: Int64, decision: ReviewDecision, seen: RowVersion?, force: Bool) async throws -> DecisionResult
+    /// Decides on a review, only while it is as the operator saw it (`seen`, when given).
+    func decide(reviewId: Int64, decision: ReviewDecision, seen: ReviewVersion?, force: Bool) async throws -> DecisionResult
 }
 
 /// Where a service's answers come from.
@@ -127,6 +127,26 @@ public struct ArtifactDetail: Sendable, Codable, Equatable {
         self.keys = keys.map { var k = $0; k.hashes = [:]; return k }
         self.subscriptions = subscriptions
     }
+}
+
+/// A review as the operator saw it: a decision applies only while the review is unchanged (a
+/// later sync updates its verdict, counts or status, and moves `updatedAt`).
+public struct ReviewVersion: Sendable, Codable, Equatable {
+    public var status: ReviewStatus
+    public var updatedAt: Timestamp
+
+    public init(status: ReviewStatus, updatedAt: Timestamp) {
+        self.status = status
+        self.updatedAt = updatedAt
+    }
+
+    public init(_ review: OrphanReview) { self.init(status: review.status, updatedAt: review.updatedAt) }
+}
+
+/// The gateway has no platform configured, so there is nothing to sync with or list.
+public struct NoPlatform: Error, Sendable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "no platform is configured here ([platform] url and key), so there is nothing to sync with" }
 }
 
 /// An action the caller may not take (a viewer, a read-only session), in words.

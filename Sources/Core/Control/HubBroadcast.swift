@@ -2,31 +2,56 @@ import Foundation
 import Synchronization
 
 /// Hands every event the controller's replica applies to the control socket's event streams, in
-/// order. A subscriber that falls `limit` events behind is ended (its client reconnects from its
-/// cursor and reads the gap from the store), so a stalled client never holds memory or slows the
-/// replica.
+/// order. A subscriber that falls `limit` deliveries behind is ended (its client reconnects from
+/// its cursor and reads the gap from the store), so a stalled client never holds more than that
+/// in memory, nor slows the replica.
 public final class HubBroadcast: Sendable {
-    private let subscribers = Mutex<[UUID: AsyncStream<HubEvent>.Continuation]>([:])
+    /// What a subscriber receives: an event, or word that `keepAlive` passed (so a stream can
+    /// show it is alive while nothing happens).
+    public enum Delivery: Sendable {
+        case event(HubEvent)
+        case tick
+    }
+
+    private let subscribers = Mutex<[UUID: AsyncStream<Delivery>.Continuation]>([:])
     let limit: Int
 
     public init(limit: Int = 10_000) { self.limit = limit }
 
     public func publish(_ event: HubEvent) {
-        subscribers.withLock { subscribers in
+        let behind = subscribers.withLock { subscribers in
+            var behind: [AsyncStream<Delivery>.Continuation] = []
             for (id, continuation) in subscribers {
-                if case .dropped = continuation.yield(event) {
-                    continuation.finish()
+                if case .dropped = continuation.yield(.event(event)) {
+                    behind.append(continuation)
                     subscribers[id] = nil
                 }
             }
+            return behind
         }
+        // Outside the lock: finishing runs the stream's termination handler, which takes it.
+        for continuation in behind { continuation.finish() }
     }
 
-    /// A stream of the events published from now on; it ends when the subscriber falls behind.
-    public func subscribe() -> AsyncStream<HubEvent> {
+    /// The events published from now on, with a tick every `keepAlive` when given; the stream
+    /// ends when the subscriber falls `limit` deliveries behind.
+    public func subscribe(keepAlive: Duration? = nil) -> AsyncStream<Delivery> {
         let id = UUID()
-        let (stream, continuation) = AsyncStream.makeStream(of: HubEvent.self, bufferingPolicy: .bufferingOldest(limit))
+        let (stream, continuation) = AsyncStream.makeStream(of: Delivery.self, bufferingPolicy: .bufferingOldest(limit))
+        let ticker = keepAlive.map { interval in
+            Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    if Task.isCancelled { break }
+                    if case .dropped = continuation.yield(.tick) {
+                        _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
+                        continuation.finish()
+                    }
+                }
+            }
+        }
         continuation.onTermination = { [weak self] _ in
+            ticker?.cancel()
             _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
         }
         subscribers.withLock { $0[id] = continuation }

@@ -10,14 +10,10 @@ public struct LocalGatewayService: GatewayService {
     public let actor: Actor
     /// Why this session may not act (read-only), nil when it may.
     public let actionRefusal: String?
-    /// Runs a sync started with `startSync` to its end (the controller logs it; a direct session
-    /// just runs it). Receives the engine's work once the run is recorded.
-    let launch: @Sendable (@escaping @Sendable () async -> Void) -> Void
 
     public init(
         store: any GatewayStore, engine: SyncEngine?, platform: (any PlatformAPI)?, thresholds: LagThresholds, actor: Actor,
-        actionRefusal: String? = nil,
-        launch: @escaping @Sendable (@escaping @Sendable () async -> Void) -> Void = { work in Task { await work() } }
+        actionRefusal: String? = nil
     ) {
         self.store = store
         self.engine = engine
@@ -25,14 +21,12 @@ public struct LocalGatewayService: GatewayService {
         self.thresholds = thresholds
         self.actor = actor
         self.actionRefusal = actionRefusal
-        self.launch = launch
     }
 
     /// The same gateway acting for another caller (the controller, for each socket request).
     public func acting(as actor: Actor, refusal: String?) -> LocalGatewayService {
         LocalGatewayService(
-            store: store, engine: engine, platform: platform, thresholds: thresholds, actor: actor, actionRefusal: refusal,
-            launch: launch)
+            store: store, engine: engine, platform: platform, thresholds: thresholds, actor: actor, actionRefusal: refusal)
     }
 
     public var origin: ServiceOrigin { .store(backend: store.backendName, location: store.location) }
@@ -95,10 +89,12 @@ public struct LocalGatewayService: GatewayService {
     }
 
     public func startSync(trigger: SyncTrigger) async throws -> Int64 {
-        if let actionRefusal { throw ActionRefused(actionRefusal) }
+        try await mayAct("sync.start", target: "trigger \(trigger.rawValue)")
         let engine = try requireEngine()
         let (started, continuation) = AsyncStream.makeStream(of: Result<Int64, any Error>.self, bufferingPolicy: .bufferingNewest(1))
-        launch { [actor] in
+        // The run goes on without the caller (a client that disconnects does not stop it); the
+        // engine logs its start and end.
+        Task { [actor] in
             do {
                 try await engine.run(trigger: trigger, requestedBy: actor) { continuation.yield(.success($0)) }
             } catch {
@@ -110,19 +106,38 @@ public struct LocalGatewayService: GatewayService {
         throw SyncError.failed(runId: 0, reason: "the sync ended before it was recorded")
     }
 
-    public func decide(reviewId: Int64, decision: ReviewDecision, seen: RowVersion?, force: Bool) async throws -> DecisionResult {
-        if let actionRefusal { throw ActionRefused(actionRefusal) }
+    public func decide(reviewId: Int64, decision: ReviewDecision, seen: ReviewVersion?, force: Bool) async throws -> DecisionResult {
+        let action = "review.\(decision.rawValue)"
+        try await mayAct(action, target: "review \(reviewId)")
         guard let review = try await store.review(id: reviewId) else {
-            return .refused("there is no review \(reviewId) (see `gwops orphans list`)")
+            let why = "there is no review \(reviewId) (see `gwops orphans list`)"
+            await auditRefusal(action, target: "review \(reviewId)", why)
+            return .refused(why)
         }
-        if let seen, seen != review.rowVersion {
-            return .refused("review \(reviewId) changed since you saw it (\(review.handle) was redeployed); look again")
+        if let seen, seen != ReviewVersion(review) {
+            let why = "review \(reviewId) (\(review.handle)) changed since you saw it: it is now \(review.status.rawValue), "
+                + "\(review.verdict.rawValue), updated \(review.updatedAt.rfc3339); look again, nothing was done"
+            await auditRefusal(action, target: "review \(reviewId)", why)
+            return .refused(why)
         }
         return try await store.decide(reviewId: reviewId, decision: decision, actor: actor, allowUnverified: force)
     }
 
+    /// Throws `ActionRefused` (audited) when this caller may not act.
+    public func mayAct(_ action: String, target: String) async throws {
+        guard let actionRefusal else { return }
+        await auditRefusal(action, target: target, actionRefusal)
+        throw ActionRefused(actionRefusal)
+    }
+
+    /// Records an action refused before it reached the store (who tried matters to an audit).
+    /// Best effort: a read-only session cannot write, and a failed audit must not hide the refusal.
+    private func auditRefusal(_ action: String, target: String, _ why: String) async {
+        try? await store.appendAudit(actor: actor, action: action, target: target, outcome: "refused", detail: why)
+    }
+
     private func requireEngine() throws -> SyncEngine {
-        guard let engine else { throw ActionRefused("no platform is configured here ([platform] url), so there is nothing to sync with") }
+        guard let engine else { throw NoPlatform() }
         return engine
     }
 }

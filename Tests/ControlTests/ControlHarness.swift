@@ -1,0 +1,84 @@
+import Control
+import Core
+import Foundation
+import Logging
+import TestSupport
+
+/// A control socket served in this process over a test store, in a directory every account may
+/// enter (tests run clients as other users), and a client connected to it as root.
+struct ControlHarness {
+    let directory: TemporaryDirectory
+    let path: String
+    let hub: HubBroadcast
+    let client: ControlClient
+    let task: Task<Void, any Error>
+
+    static func start(
+        store: any GatewayStore, engine: SyncEngine? = nil, platform: (any PlatformAPI)? = nil,
+        policy: AccessPolicy = AccessPolicy(viewers: [], operators: [], serviceUID: getuid()),
+        idleTimeout: Duration = .seconds(30), environment: [String: String] = [:]
+    ) async throws -> ControlHarness {
+        let directory = TemporaryDirectory(prefix: "gwops-control")
+        chmod(directory.path, 0o755)
+        let path = directory.file("gw.sock")
+        let hub = HubBroadcast(limit: 100)
+        let service = LocalGatewayService(
+            store: store, engine: engine, platform: platform, thresholds: LagThresholds(), actor: Actor(user: "controller", clientAddress: nil))
+        let server = ControlServer(path: path, service: service, policy: policy, hub: hub, logger: .silent("test"), idleTimeout: idleTimeout)
+        let task = try await server.start()
+        guard let client = try await ControlClient.connect(path: path, environment: environment) else {
+            task.cancel()
+            throw HarnessError.process("the control socket \(path) does not answer")
+        }
+        return ControlHarness(directory: directory, path: path, hub: hub, client: client, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = await task.result
+        directory.remove()
+    }
+}
+
+/// A Unix-socket connection that speaks raw bytes: what a broken or hostile client sends.
+final class RawConnection: @unchecked Sendable {
+    let fd: Int32
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: Array(path.utf8))
+            raw[path.utf8.count] = 0
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else { throw HarnessError.process("connect \(path): \(String(cString: strerror(errno)))") }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Everything until the server closes the connection (or 10 s pass), off the cooperative pool.
+    func readToEnd() async throws -> String {
+        let fd = fd
+        return try await OffPool.run {
+            var data = [UInt8]()
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let n = recv(fd, &buffer, buffer.count, 0)
+                if n <= 0 { break }
+                data += buffer[0..<n]
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+}
