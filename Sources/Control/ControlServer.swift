@@ -34,10 +34,18 @@ public struct ControlServer: Sendable {
     }
 
     /// Claims the socket path (replacing one a dead controller left; refusing one a live
-    /// controller serves), then serves until cancelled. `onListening` runs once it accepts.
-    public func run(onListening: @escaping @Sendable () async -> Void = {}) async throws {
+    /// controller serves), then serves until cancelled. `ready` hears once it accepts (nil), or
+    /// why it cannot serve the path after all.
+    public func run(ready: @escaping @Sendable (ControlSocketError?) async -> Void = { _ in }) async throws {
         try SocketPath.claim(path)
-        defer { SocketPath.release(path) }
+        // Bound under a private name, opened to everyone, then renamed into place: a client never
+        // finds the path before it accepts every local account.
+        let bindPath = SocketPath.privateName(for: path)
+        unlink(bindPath)
+        defer {
+            SocketPath.release(path)
+            unlink(bindPath)
+        }
         let router = Router(context: ControlContext.self)
         router.add(middleware: ControlErrors())
         router.add(middleware: PeerMiddleware(policy: policy, logger: logger))
@@ -45,21 +53,26 @@ public struct ControlServer: Sendable {
         var quiet = logger
         quiet.logLevel = .critical
         let path = self.path
+        let logger = self.logger
         let app = Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(
                 idleTimeout.components.seconds * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000))),
             configuration: .init(
-                address: .unixDomainSocket(path: path), serverName: "gwops-controller",
+                address: .unixDomainSocket(path: bindPath), serverName: "gwops-controller",
                 availableConnectionsDelegate: MaximumAvailableConnections(maxConnections)),
             onServerRunning: { _ in
                 // Who may connect is decided per request from the peer's credentials, so the
                 // socket itself is open to every local account (a viewer must reach it to watch).
-                chmod(path, 0o666)
-                await onListening()
+                chmod(bindPath, 0o666)
+                guard rename(bindPath, path) == 0 else {
+                    await ready(ControlSocketError("cannot put the control socket at \(path): \(String(cString: strerror(errno)))"))
+                    return
+                }
+                logger.info("control socket listening", metadata: ["path": "\(path)"])
+                await ready(nil)
             },
             logger: quiet)
-        logger.info("control socket listening", metadata: ["path": "\(path)"])
         try await app.run()
     }
 }
@@ -71,14 +84,19 @@ extension ControlServer {
         let (ready, signal) = AsyncStream.makeStream(of: Result<Void, any Error>.self)
         let task = Task {
             do {
-                try await run { signal.yield(.success(())) }
+                try await run { problem in signal.yield(problem.map { .failure($0) } ?? .success(())) }
             } catch {
                 signal.yield(.failure(error))
                 throw error
             }
         }
         for await outcome in ready {
-            try outcome.get()
+            do {
+                try outcome.get()
+            } catch {
+                task.cancel()
+                throw error
+            }
             return task
         }
         throw ControlSocketError("the control socket \(path) stopped before it accepted")

@@ -47,6 +47,11 @@ enum SocketPath {
         return directory.isEmpty ? "." : directory
     }
 
+    /// Where the socket is bound before it is renamed to `path`: beside it, hidden, per process.
+    static func privateName(for path: String) -> String {
+        "\(directory(of: path))/.\((path as NSString).lastPathComponent).\(getpid())"
+    }
+
     static func release(_ path: String) {
         unlink(path)
     }
