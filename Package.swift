@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         .target(
@@ -74,6 +75,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
@@ -126,7 +128,10 @@ let package = Package(
             exclude: ["Views/__Snapshots__"]),
         .testTarget(
             name: "ControlTests",
-            dependencies: ["Control", "Core", "PlatformSim", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "Control", "Core", "PlatformSim", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .testTarget(name: "PlatformSimTests", dependencies: ["Core", "PlatformSim", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ],
     swiftLanguageModes: [.v6]

@@ -56,7 +56,7 @@ final class RawConnection: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard connected == 0 else { throw HarnessError.process("connect \(path): \(String(cString: strerror(errno)))") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
@@ -67,7 +67,8 @@ final class RawConnection: @unchecked Sendable {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
-    /// Everything until the server closes the connection (or 10 s pass), off the cooperative pool.
+    /// Everything until the server closes the connection, off the cooperative pool; throws when
+    /// it is still open after 30 s.
     func readToEnd() async throws -> String {
         let fd = fd
         return try await OffPool.run {
@@ -75,7 +76,8 @@ final class RawConnection: @unchecked Sendable {
             var buffer = [UInt8](repeating: 0, count: 65_536)
             while true {
                 let n = recv(fd, &buffer, buffer.count, 0)
-                if n <= 0 { break }
+                if n == 0 || (n < 0 && errno == ECONNRESET) { break }
+                if n < 0 { throw HarnessError.process("the server kept the connection open for 30 s: \(String(cString: strerror(errno)))") }
                 data += buffer[0..<n]
             }
             return String(decoding: data, as: UTF8.self)

@@ -68,10 +68,10 @@ struct ControlRobustnessTests {
         let rejected = try await bad.readToEnd()
         #expect(rejected.hasPrefix("HTTP/1.1 400") && rejected.contains("not the JSON this call takes"), "\(rejected.prefix(300))")
 
-        // A client that stalls mid-request is cut off after the idle timeout…
+        // A client that stalls mid-request is cut off (idle timeout 1 s; readToEnd throws when the
+        // connection is still open after 30 s)…
         let stalled = try RawConnection(path: h.path)
         stalled.send("GET /v1/status HTTP/1.1\r\nHost: x\r\n")
-        let started = ContinuousClock.now
         // …while 16 clients at once are answered
         let answers = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<16 { group.addTask { try await h.client.status().artifacts.total } }
@@ -79,8 +79,6 @@ struct ControlRobustnessTests {
         }
         #expect(answers == Array(repeating: 1, count: 16))
         _ = try await stalled.readToEnd()
-        let cut = ContinuousClock.now - started
-        #expect(cut < .seconds(8), "the stalled connection was closed after \(cut)")
 
         // And a client that never reads its event stream is ended once it falls behind; the hub
         // keeps no more than the limit for it

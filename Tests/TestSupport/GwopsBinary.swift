@@ -91,8 +91,11 @@ public enum GwopsBinary {
         process.waitUntilExit()
     }
 
-    /// Writes a config for a SQLite store and a platform at `platformURL`.
+    /// Writes a config for a SQLite store and a platform at `platformURL`. Without a `[control]`
+    /// section in `extra` the control socket is off: tests share gateway ids, and their
+    /// controllers and commands must never meet another test's at the default /run/gwops path.
     public static func writeConfig(in directory: TemporaryDirectory, gatewayId: String, platformURL: String, storePath: String, extra: String = "") -> String {
+        let extra = extra.contains("[control]") ? extra : extra + "\n[control]\nenabled = false\n"
         let text = """
             [gateway]
             id = "\(gatewayId)"

@@ -28,20 +28,23 @@ struct ControllerCommand: AsyncParsableCommand {
         let logger = Runtime.logger("gwops.controller", level: .info)
         var engine: SyncEngine?
         var live: LiveSession?
+        // What the controller last heard from the platform, for the metrics.
+        let health = PlatformHealth()
         if !skipSync {
             let client = try Runtime.platformClient(config, environment: global.environment, logger: logger)
-            let sync = SyncEngine(store: store, platform: client, options: config.syncOptions, logger: logger)
+            let platform = ObservedPlatform(client, health: health)
+            let sync = SyncEngine(store: store, platform: platform, options: config.syncOptions, logger: logger)
             engine = sync
             if !noLive {
                 // The live path's key changes and the load on each connection take turns (CredentialGate).
                 let gate = CredentialGate()
                 let handler = LiveEventHandler(
-                    store: store, platform: client, orphanPolicy: config.controller.sync.orphanPolicy, credentials: gate, logger: logger)
+                    store: store, platform: platform, orphanPolicy: config.controller.sync.orphanPolicy, credentials: gate, logger: logger)
                 let credentials = CredentialLoad(
                     store: store, platform: client, concurrency: config.controller.sync.fetchConcurrency, gate: gate, logger: logger)
                 live = LiveSession(
                     platformURL: config.platform.url, apiKey: try config.resolveAPIKey(environment: global.environment),
-                    tlsVerify: config.platform.tlsVerify, handler: handler, platform: client, logger: logger
+                    tlsVerify: config.platform.tlsVerify, handler: handler, platform: platform, logger: logger
                 ) { reason in
                     await ControllerService.sync(sync, trigger: reason.trigger, logger: logger)
                     // As a gateway does when it connects: the keys and subscriptions to honour.
@@ -66,10 +69,17 @@ struct ControllerCommand: AsyncParsableCommand {
             log: store, retention: config.eventHub.retention, interval: config.eventHub.cleanupInterval, logger: logger)
         // The socket is claimed before anything runs: a path another controller serves stops this
         // one at once, in words.
-        let control = try await controlServer(config, store: store, engine: engine, hub: hub, logger: logger)?.start()
-        defer { control?.cancel() }
+        var servers: [Task<Void, any Error>] = []
+        defer { for s in servers { s.cancel() } }
+        if let control = try controlServer(config, store: store, engine: engine, hub: hub, logger: logger) {
+            servers.append(try await control.start())
+        }
+        if let host = config.metrics.host {
+            let metrics = ControllerMetrics(store: store, thresholds: config.lagThresholds, health: health)
+            servers.append(try await MetricsServer(host: host, port: config.metrics.port, metrics: metrics, logger: logger).start())
+        }
         let service = ControllerService(
-            runner: runner, cleaner: cleaner, engine: live == nil ? engine : nil, live: live, control: control, logger: logger)
+            runner: runner, cleaner: cleaner, engine: live == nil ? engine : nil, live: live, servers: servers, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         defer { log?.close() }
@@ -105,8 +115,8 @@ struct ControllerService: Service {
     let engine: SyncEngine?
     /// The live path; it syncs after every connection itself.
     let live: LiveSession?
-    /// The control socket operators' consoles and commands use, already serving.
-    let control: Task<Void, any Error>?
+    /// The control socket and the metrics endpoint, already serving.
+    let servers: [Task<Void, any Error>]
     let logger: Logger
 
     func run() async throws {
@@ -120,8 +130,8 @@ struct ControllerService: Service {
                 if let live {
                     group.addTask { try await live.run() }
                 }
-                if let control {
-                    group.addTask { try await withTaskCancellationHandler { try await control.value } onCancel: { control.cancel() } }
+                for server in servers {
+                    group.addTask { try await withTaskCancellationHandler { try await server.value } onCancel: { server.cancel() } }
                 }
                 // Runs until cancelled; the first failure (the store, a refused api-key) ends
                 // everything at once (waitForAll would wait for the others first).

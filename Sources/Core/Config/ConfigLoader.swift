@@ -64,7 +64,7 @@ public enum ConfigLoader {
 
         let top = try ConfigSection(
             root, path: "", file: file,
-            keys: ["gateway", "platform", "store", "controller", "eventhub", "lag", "console", "control", "access"]
+            keys: ["gateway", "platform", "store", "controller", "eventhub", "lag", "console", "control", "access", "metrics"]
         )
 
         let gatewaySection = try top.subsection("gateway", keys: ["id"])
@@ -127,7 +127,20 @@ public enum ConfigLoader {
         config.access = GwopsConfig.Access(
             viewers: try access.identifiers("viewers") ?? accessDefaults.viewers,
             operators: try access.identifiers("operators") ?? accessDefaults.operators)
+        config.metrics = try readMetrics(top.subsection("metrics", keys: ["listen"]))
         return config
+    }
+
+    /// `listen = "HOST:PORT"` (`[::1]:9464` for IPv6).
+    private static func readMetrics(_ section: ConfigSection) throws -> GwopsConfig.Metrics {
+        guard let listen = try section.identifier("listen") else { return GwopsConfig.Metrics() }
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port) else {
+            throw section.error("listen", "must be HOST:PORT with a port from 1 to 65535, e.g. \"127.0.0.1:9464\" (got \"\(listen)\")")
+        }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw section.error("listen", "needs a host before the port, e.g. \"127.0.0.1:\(port)\"") }
+        return GwopsConfig.Metrics(host: host, port: port)
     }
 
     private static func readPlatform(_ section: ConfigSection) throws -> GwopsConfig.Platform {

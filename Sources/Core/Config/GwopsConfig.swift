@@ -209,6 +209,18 @@ public struct GwopsConfig: Sendable, Equatable {
         }
     }
 
+    /// `[metrics]`: the controller's Prometheus endpoint.
+    public struct Metrics: Sendable, Equatable {
+        /// `listen = "127.0.0.1:9464"`: where `GET /metrics` is served; nil (absent) serves none.
+        public var host: String?
+        public var port: Int
+
+        public init(host: String? = nil, port: Int = 9464) {
+            self.host = host
+            self.port = port
+        }
+    }
+
     public var gateway: Gateway
     public var platform: Platform
     public var store: Store
@@ -218,6 +230,7 @@ public struct GwopsConfig: Sendable, Equatable {
     public var console: Console
     public var control = Control()
     public var access = Access()
+    public var metrics = Metrics()
     /// The file this configuration was read from (nil for built-in defaults); named in errors.
     public var sourcePath: String?
 
