@@ -120,7 +120,7 @@ extension ConsoleApp {
         case .syncPlan:
             guard key == .char("y") else { return [] }
             guard case .ready = data.plan else {
-                flash("the plan is not ready yet: y starts the sync once it is", .warn)
+                flash("the plan is not ready yet: press y again once it shows", .warn)
                 return []
             }
             state.dialog = nil
