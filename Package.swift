@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "gwops-bench",
             dependencies: [
-                "Core", "PlatformSim", "Console", "TestSupport",
+                "Core", "Control", "PlatformSim", "Console", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -9,7 +9,7 @@ struct GwopsBench: AsyncParsableCommand {
         commandName: "gwops-bench",
         abstract: "Benchmarks of gwops against its limits and the reference design.",
         subcommands: [
-            AllCommand.self, SyncCommand.self, HubLatencyCommand.self, HubThroughputCommand.self, ConsoleCommand.self,
+            AllCommand.self, SyncCommand.self, HubLatencyCommand.self, SocketLatencyCommand.self, HubThroughputCommand.self, ConsoleCommand.self,
             ArchiveCommand.self, SyncChild.self, ReplicaChild.self, ConsoleChild.self,
         ])
 }
@@ -49,7 +49,8 @@ struct AllCommand: AsyncParsableCommand {
     func run() async throws {
         let suites: [(String, any Suite)] = [
             (SyncSuite.key, SyncSuite()), (HubLatencySuite.key, HubLatencySuite()),
-            (HubThroughputSuite.key, HubThroughputSuite()), (ConsoleSuite.key, ConsoleSuite()), (ArchiveSuite.key, ArchiveSuite()),
+            (HubThroughputSuite.key, HubThroughputSuite()), (SocketLatencySuite.key, SocketLatencySuite()),
+            (ConsoleSuite.key, ConsoleSuite()), (ArchiveSuite.key, ArchiveSuite()),
         ]
         var reports: [(String, SuiteReport)] = []
         for (key, suite) in suites {
@@ -71,6 +72,15 @@ struct HubLatencyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "hub-latency", abstract: "Publish→apply latency across three replica processes.")
     @OptionGroup var options: SuiteOptions
     func run() async throws { try await HubLatencySuite().runAndPrint(options) }
+}
+
+struct SocketLatencyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "socket-latency", abstract: "Publish→console latency through a controller's control socket.")
+    @OptionGroup var options: SuiteOptions
+    @Option(name: .long, help: "Clients asking for the dashboard during the run.") var hammer = 0
+    @Option(name: .long, help: "Each of them once per this many ms (0: back to back).") var hammerPeriodMs = 0
+    func run() async throws { try await SocketLatencySuite(hammering: hammer, hammerPeriodMs: hammerPeriodMs).runAndPrint(options) }
 }
 
 struct HubThroughputCommand: AsyncParsableCommand {

@@ -11,6 +11,10 @@ struct ControlRoutes: Sendable {
     let hub: HubBroadcast
     /// How often an idle event stream writes an empty line (a dead client is then noticed).
     var keepAlive: Duration = .seconds(10)
+    /// Reads that cost CPU (store queries and JSON for a whole table) take turns, two at a time.
+    let reads = ReadLimiter(limit: 2)
+    /// Dashboards are the same for every caller: one read every 250 ms serves every console.
+    let dashboards = ReplyCache(ttl: .milliseconds(250))
 
     func register(_ router: Router<ControlContext>) {
         let v1 = router.group("v1")
@@ -19,12 +23,12 @@ struct ControlRoutes: Sendable {
             return try ControlReply.json(
                 Caller(user: caller.peer.user, role: caller.role, peer: caller.peer, actionRefusal: refusal(caller, "act")))
         }
-        v1.get("status") { _, context in try ControlReply.json(try await scoped(context).status()) }
-        v1.get("snapshot") { _, context in try ControlReply.json(try await scoped(context).snapshot()) }
+        v1.get("status") { _, context in try await reads.run { try ControlReply.json(try await scoped(context).status()) } }
+        v1.get("snapshot") { _, context in try await reads.run { try ControlReply.json(try await scoped(context).snapshot()) } }
         v1.get("events") { request, context in
             let after = try Self.int(request, "after") ?? 0
             let limit = min(try Self.int(request, "limit") ?? 1000, 10_000)
-            return try ControlReply.json(try await scoped(context).events(after: after, limit: Int(limit)))
+            return try await reads.run { try ControlReply.json(try await scoped(context).events(after: after, limit: Int(limit))) }
         }
         v1.get("events/stream") { request, context in
             _ = try Self.caller(context)
@@ -33,7 +37,13 @@ struct ControlRoutes: Sendable {
         v1.get("dashboard") { request, context in
             let events = min(try Self.int(request, "events") ?? 500, 5000)
             let window = min(try Self.int(request, "lag_window") ?? 600, 86_400)
-            return try ControlReply.json(try await scoped(context).dashboard(recentEvents: Int(events), lagWindow: Double(window)))
+            let service = try scoped(context)
+            let body = try await dashboards.body("\(events) \(window)") {
+                try await reads.run {
+                    ByteBuffer(data: try ControlReply.encoder.encode(try await service.dashboard(recentEvents: Int(events), lagWindow: Double(window))))
+                }
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         }
         v1.get("reviews") { request, context in
             let words = request.uri.queryParameters["status"].map { $0.split(separator: ",").map(String.init) } ?? ["pending", "retained", "retention_confirmed"]
@@ -44,7 +54,7 @@ struct ControlRoutes: Sendable {
                 }
                 statuses.append(status)
             }
-            return try ControlReply.json(try await scoped(context).reviews(statuses: statuses))
+            return try await reads.run { try ControlReply.json(try await scoped(context).reviews(statuses: statuses)) }
         }
         v1.get("reviews/:id") { _, context in
             let id = try context.parameters.require("id")
@@ -68,7 +78,7 @@ struct ControlRoutes: Sendable {
             return try ControlReply.json(run)
         }
         v1.get("artifacts/:uuid") { _, context in
-            try ControlReply.json(try await scoped(context).detail(uuid: try context.parameters.require("uuid")))
+            try await reads.run { try ControlReply.json(try await scoped(context).detail(uuid: try context.parameters.require("uuid"))) }
         }
         v1.get("platform/deployments") { request, context in
             let since = try Self.int(request, "since").map { Timestamp(microseconds: $0) }

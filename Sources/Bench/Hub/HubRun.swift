@@ -104,7 +104,7 @@ struct HubRun {
 
     /// Publishes `total` events on schedule (event i is due at i / rate s), `batch` per
     /// transaction, catching up without sleeping when behind; returns the seconds it took.
-    private func publish(_ total: Int, to store: any GatewayStore) async throws -> Double {
+    func publish(_ total: Int, to store: any GatewayStore) async throws -> Double {
         let templates = (0..<1000).map { i in
             ArtifactEvents.change(
                 ArtifactSummary(uuid: "bench-\(i)", handle: "bench-\(i)", kind: .restApi, desiredState: .deployed,

@@ -1,0 +1,143 @@
+import Control
+import Core
+import Foundation
+import Synchronization
+import TestSupport
+
+/// `socket-latency`: how long a hub event takes to reach consoles through the controller's
+/// control socket at 1,000 events/s: a real `gwops controller` process applies the hub and
+/// streams what it applies to three followers (as consoles follow it); latency is from just
+/// before the publish transaction to the follower having decoded the event.
+struct SocketLatencySuite: Suite {
+    static let key = "socket_latency"
+    static let rate = 1000
+    static let followers = 3
+    /// Clients asking for the dashboard meanwhile (RELIABILITY.md: many clients at once)…
+    var hammering = 0
+    /// …each once per this many ms as a console does (0: back to back, as an abusive client).
+    var hammerPeriodMs = 0
+
+    func run(_ options: SuiteOptions) async throws -> SuiteReport {
+        try await HubRun.environment(options) { dir, postgres, seconds in
+            var json: [String: Figure] = [:]
+            var lines = ["| backend | p50 | p99 | max |", "|---|---|---|---|"]
+            for backend in HubBackend.allCases {
+                var runs: [[Double]] = []
+                for rep in 0..<options.repetitions {
+                    let sorted = try await once(backend, postgres, dir, seconds).sorted()
+                    runs.append(sorted)
+                    Progress.say(
+                        "socket-latency \(backend.rawValue) rep \(rep + 1): p50 \(f(Percentiles.of(sorted, 0.5), 2)) ms "
+                            + "p99 \(f(Percentiles.of(sorted, 0.99), 2)) ms max \(f(sorted.last ?? .nan, 2)) ms")
+                }
+                let p50 = Spread(runs.map { Percentiles.of($0, 0.5) }), p99 = Spread(runs.map { Percentiles.of($0, 0.99) })
+                let max = Spread(runs.map { $0.last ?? .nan })
+                json[backend.rawValue] = [
+                    "p50_ms": .number(p50.median), "p99_ms": .number(p99.median), "max_ms": .number(max.median),
+                    "events_per_s": .number(Double(Self.rate)), "seconds": .number(seconds), "followers": .number(Double(Self.followers)),
+                    "hammering_clients": .number(Double(hammering)),
+                    "spread": ["p50_ms": p50.json, "p99_ms": p99.json, "max_ms": max.json],
+                ]
+                lines.append("| \(backend.rawValue) | \(p50.text(2)) | \(p99.text(2)) | \(max.text(1)) |")
+            }
+            lines.append(
+                "ms, median [min–max] of \(options.repetitions) run(s) of \(Int(seconds)) s at \(Self.rate) events/s: publish → a `gwops controller` "
+                    + "process applies it → \(Self.followers) followers of its control socket's event stream decode it"
+                    + (hammering > 0 ? ", while \(hammering) more clients ask for the dashboard "
+                        + (hammerPeriodMs > 0 ? "every \(hammerPeriodMs) ms" : "back to back") : "") + ". Target: p99 ≤ 20 ms.")
+            return SuiteReport(json: .object(json), lines: lines)
+        }
+    }
+
+    private func once(_ backend: HubBackend, _ postgres: PostgresServer, _ dir: TemporaryDirectory, _ seconds: Double) async throws -> [Double] {
+        let run = UUID().uuidString.prefix(8).lowercased()
+        let storeLines: String
+        let store: any GatewayStore
+        switch backend {
+        case .sqlite:
+            let path = dir.file("socket-\(run).db")
+            store = try await HubRun.open(.sqlite, path)
+            storeLines = "path = \"\(path)\""
+        case .postgres:
+            let name = "socket_\(run)"
+            try await StoreFixture.createDatabase(name, port: postgres.port)
+            let url = postgres.url(database: name)
+            store = try await HubRun.open(.postgres, url)
+            storeLines = "backend = \"postgres\"\nurl = \"\(url)\""
+        }
+        defer { (store as? PostgresStore)?.close() }
+        let socket = dir.file("s-\(run).sock")
+        let config = dir.file("socket-\(run).toml")
+        try """
+            [gateway]
+            id = "gw-bench"
+            [platform]
+            url = "http://127.0.0.1:9"
+            api_key_env = "GWOPS_BENCH_UNUSED"
+            [store]
+            \(storeLines)
+            [control]
+            socket = "\(socket)"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let controller = try GwopsBinary.start(
+            ["controller", "--config", config, "--replica-id", "socket-bench", "--skip-sync"], logPrefix: "controller-\(run)", in: dir)
+        defer { controller.terminate() }
+        var client: ControlClient?
+        let deadline = ContinuousClock.now + .seconds(60)
+        while client == nil {
+            guard ContinuousClock.now < deadline, controller.isRunning else { throw BenchError("the controller's socket \(socket) did not answer") }
+            client = try? await ControlClient.connect(path: socket, environment: [:])
+            if client == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let total = Int(Double(Self.rate) * seconds)
+        let head = try await store.position().headSeq
+        let latencies = Samples()
+        var followers: [Task<Int, any Error>] = []
+        for _ in 0..<Self.followers {
+            let follower = try await ControlClient.connect(path: socket, environment: [:])!
+            followers.append(Task {
+                var received = 0
+                for try await batch in follower.follow(after: head) {
+                    let now = wallMicros()
+                    latencies.values.withLock { l in for e in batch { l.append(Double(now - e.originatedAt.microseconds) / 1000) } }
+                    received += batch.count
+                    if received >= total { break }
+                }
+                return received
+            })
+        }
+        var hammers: [Task<Int, Never>] = []
+        for _ in 0..<hammering {
+            let other = try await ControlClient.connect(path: socket, environment: [:])!
+            hammers.append(Task {
+                var calls = 0
+                while !Task.isCancelled, (try? await other.dashboard(recentEvents: 500, lagWindow: 600)) != nil {
+                    calls += 1
+                    if hammerPeriodMs > 0 { try? await Task.sleep(for: .milliseconds(hammerPeriodMs)) }
+                }
+                return calls
+            })
+        }
+        try await Task.sleep(for: .milliseconds(300))  // the followers' streams are open
+        _ = try await HubRun(backend: backend, rate: Self.rate, seconds: seconds).publish(total, to: store)
+        for h in hammers { h.cancel() }
+        var calls = 0
+        for h in hammers { calls += await h.value }
+        if hammering > 0 { Progress.say("socket-latency: \(hammering) hammering clients made \(calls) dashboard calls (\(f(Double(calls) / seconds, 0))/s)") }
+        let waited = Task {
+            try await Task.sleep(for: .seconds(30))
+            for f in followers { f.cancel() }
+        }
+        for f in followers {
+            let got = try await f.value
+            guard got >= total else { throw BenchError("a follower received \(got) of \(total) events") }
+        }
+        waited.cancel()
+        return latencies.values.withLock { $0 }
+    }
+
+    /// Latencies the followers record, in ms.
+    final class Samples: Sendable {
+        let values = Mutex<[Double]>([])
+    }
+}
