@@ -26,6 +26,8 @@ actor ConsoleDataSource {
     private var lastFullListing: Timestamp?
     private var lastProbe: Timestamp?
     private var wake: AsyncStream<Void>.Continuation?
+    /// Whether a snapshot was loaded (the cursor is then the snapshot's head, or later).
+    private var loaded = false
 
     init(service: any GatewayService, header: HeaderInfo, thresholds: LagThresholds,
          refresh: Duration, probeInterval: Double = 10, fullListingInterval: Double = 300, inbox: ConsoleInbox) {
@@ -152,8 +154,13 @@ actor ConsoleDataSource {
 
     /// Follows the controller's event stream: contiguous events go straight into the map and
     /// wake a refresh; a gap (or a reconnect) is left to `followHub`, which reads from the cursor.
+    /// It starts once the first snapshot is loaded: from its head, never from the hub's start.
     private func followStream(_ client: ControlClient) async {
         while !Task.isCancelled {
+            guard loaded else {
+                try? await Task.sleep(for: .milliseconds(100))
+                continue
+            }
             do {
                 for try await batch in client.follow(after: cursor) {
                     if let first = batch.first, first.seq == cursor + 1 { ingest(batch) }
@@ -168,6 +175,7 @@ actor ConsoleDataSource {
         let snapshot = try await service.snapshot()
         artifacts = Dictionary(snapshot.artifacts.map { ($0.uuid, $0) }, uniquingKeysWith: { $1 })
         cursor = snapshot.headSeq
+        loaded = true
         rowsDirty = true
         MemoryTrim.releaseFreePages()
     }

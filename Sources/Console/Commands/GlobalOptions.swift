@@ -91,10 +91,18 @@ enum Runtime {
         {
             return client
         }
-        let store = try await openStore(config, mustExist: mustExist, readonly: readonly)
+        let store: any GatewayStore
         var client: PlatformClient?
-        if needsPlatform {
-            client = try platformClient(config, environment: global.environment, logger: logger)
+        do {
+            store = try await openStore(config, mustExist: mustExist, readonly: readonly)
+            if needsPlatform { client = try platformClient(config, environment: global.environment, logger: logger) }
+        } catch {
+            if !global.direct, config.control.enabled {
+                Terminal.note(
+                    "no gwops controller answers at \(config.controlSocketPath), so this went to the store directly; "
+                        + "start the controller (systemctl start gwops-controller) to work through it, or run as its service account")
+            }
+            throw error
         }
         return LocalGatewayService(
             store: store, engine: client.map { SyncEngine(store: store, platform: $0, options: config.syncOptions, logger: logger) },

@@ -14,7 +14,9 @@ struct SyncOrderTests {
         func record(_ mark: Mark) { marks.append(mark) }
     }
 
-    /// The simulator's client, with every archive fetch of `slowKind` taking 300 ms longer.
+    /// The simulator's client, with every archive fetch of `slowKind` taking 1.5 s longer: much
+    /// longer than applying a batch, even on a loaded machine (at 300 ms, CI saw the second round
+    /// of provider fetches end before the first round's batches were applied and their slots freed).
     struct SlowKindPlatform: PlatformAPI {
         let inner: PlatformClient
         let kinds: [String: ArtifactKind]
@@ -27,7 +29,7 @@ struct SyncOrderTests {
         func fetchDeployments(_ ids: [String]) async throws -> [String: [ArchiveFile]] {
             let kind = kinds[ids[0]]!
             await log.record(.started(kind))
-            if kind == slowKind { try await Task.sleep(for: .milliseconds(300)) }
+            if kind == slowKind { try await Task.sleep(for: .milliseconds(1500)) }
             let files = try await inner.fetchDeployments(ids)
             await log.record(.finished(kind))
             return files
