@@ -17,7 +17,11 @@ public final class ControlClient: GatewayService {
     init(path: String, sshConnection: String?) {
         self.path = path
         self.sshConnection = sshConnection
-        http = HTTPClient(eventLoopGroupProvider: .singleton)
+        // Idle connections are dropped well before the controller's 30 s idle timeout closes them,
+        // so a request rarely meets a connection the server is closing (and a GET that does is
+        // sent again, below).
+        http = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: .init(connectionPool: .init(idleTimeout: .seconds(10))))
     }
 
     deinit { try? http.syncShutdown() }
@@ -144,6 +148,13 @@ public final class ControlClient: GatewayService {
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: timeout)
+        } catch where method == .GET && Self.isClosedConnection(error) {
+            // A kept-alive connection the controller closed as it was reused: a read is safe to repeat.
+            do {
+                response = try await http.execute(request, timeout: timeout)
+            } catch {
+                throw ControlError(path: path, status: nil, "no answer: \(error)")
+            }
         } catch {
             throw ControlError(path: path, status: nil, "no answer: \(error)")
         }
@@ -173,6 +184,13 @@ public final class ControlClient: GatewayService {
         case 409: return SyncError.busy(holder: body?.holder ?? "another replica", runId: body?.run)
         default: return ControlError(path: path, status: Int(response.status.code), message)
         }
+    }
+
+    /// The connection was closed or reset under the request (not a refusal to connect).
+    static func isClosedConnection(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError { return error == .remoteConnectionClosed }
+        if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
+        return false
     }
 
     static func escape(_ segment: String) -> String {
