@@ -186,8 +186,7 @@ enum ControlReply {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: ControlWire.maxRequestBody)
-        } catch let error as NIOTooManyBytesError {
-            _ = error
+        } catch is NIOTooManyBytesError {
             throw HTTPError(.contentTooLarge, message: "the request body is over \(ControlWire.maxRequestBody / 1024) KiB")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw HTTPError(.contentTooLarge, message: "the request body is over \(ControlWire.maxRequestBody / 1024) KiB")
@@ -198,7 +197,7 @@ enum ControlReply {
         do {
             return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
         } catch {
-            throw HTTPError(.badRequest, message: "the request body is not the JSON this call takes: \(ControlErrors.describe(error))")
+            throw HTTPError(.badRequest, message: "the request body is not the JSON this call takes: \(JSONProblem.describe(error))")
         }
     }
 }
@@ -222,17 +221,6 @@ struct ControlErrors: RouterMiddleware {
             return try ControlReply.error(.serviceUnavailable, "\(error)")
         } catch {
             return try ControlReply.error(.internalServerError, "\(error)")
-        }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "missing key \(key.stringValue)"
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
-            "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.dataCorrupted(let c):
-            c.codingPath.isEmpty ? "not JSON" : "bad value at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        default: "\(error)"
         }
     }
 }

@@ -81,25 +81,9 @@ extension ControlServer {
     /// Serves in a task of its own; returns once the socket accepts, or throws why it could not
     /// (the path is taken, its directory missing...). Cancel the task to stop serving.
     public func start() async throws -> Task<Void, any Error> {
-        let (ready, signal) = AsyncStream.makeStream(of: Result<Void, any Error>.self)
-        let task = Task {
-            do {
-                try await run { problem in signal.yield(problem.map { .failure($0) } ?? .success(())) }
-            } catch {
-                signal.yield(.failure(error))
-                throw error
-            }
+        try await Serving.start(stoppedEarly: ControlSocketError("the control socket \(path) stopped before it accepted")) { ready in
+            try await run(ready: ready)
         }
-        for await outcome in ready {
-            do {
-                try outcome.get()
-            } catch {
-                task.cancel()
-                throw error
-            }
-            return task
-        }
-        throw ControlSocketError("the control socket \(path) stopped before it accepted")
     }
 }
 
@@ -153,10 +137,12 @@ enum PeerCredentials {
         var gid: UInt32 = 0
     }
 
+    /// SO_PEERCRED (17 on Linux): the credentials the peer had when it connected.
+    static let option: Int32 = 17
+
     static func read(_ channel: any Channel) async throws -> UCred {
         guard let provider = channel as? any SocketOptionProvider else { throw ChannelError.operationUnsupported }
-        // SO_PEERCRED (17 on Linux): the credentials the peer had when it connected.
-        let cred: UCred = try await provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(17)).get()
+        let cred: UCred = try await provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(option)).get()
         return cred
     }
 }

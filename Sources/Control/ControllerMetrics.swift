@@ -141,34 +141,34 @@ public struct MetricsServer: Sendable {
 
     /// Serves in a task of its own once listening; throws why it cannot listen.
     public func start() async throws -> Task<Void, any Error> {
-        let router = Router()
-        router.get("metrics") { _, _ in
-            do {
-                let text = try await metrics.render()
-                return Response(
-                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(string: text)))
-            } catch {
-                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "store read failed: \(error)\n")))
-            }
-        }
         var quiet = logger
         quiet.logLevel = .critical
-        let (ready, signal) = AsyncStream.makeStream(of: Void.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "gwops-metrics"),
-            onServerRunning: { _ in signal.yield() }, logger: quiet)
-        let task = Task {
-            defer { signal.finish() }
-            try await app.run()
-        }
-        for await _ in ready {
-            logger.info("metrics listening", metadata: ["address": "\(host):\(port)"])
-            return task
-        }
-        if case .failure(let error) = await task.result {
+        let (host, port, metrics) = (host, port, metrics)
+        let task: Task<Void, any Error>
+        do {
+            task = try await Serving.start(stoppedEarly: ControlSocketError("cannot serve metrics on \(host):\(port)")) { [quiet] ready in
+                let router = Router()
+                router.get("metrics") { _, _ in
+                    do {
+                        let text = try await metrics.render()
+                        return Response(
+                            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
+                    } catch {
+                        return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "store read failed: \(error)\n")))
+                    }
+                }
+                let app = Application(
+                    router: router, configuration: .init(address: .hostname(host, port: port), serverName: "gwops-metrics"),
+                    onServerRunning: { _ in await ready(nil) }, logger: quiet)
+                try await app.run()
+            }
+        } catch let error as ControlSocketError {
+            throw error
+        } catch {
             throw ControlSocketError("cannot serve metrics on \(host):\(port): \(error)")
         }
-        throw ControlSocketError("cannot serve metrics on \(host):\(port)")
+        logger.info("metrics listening", metadata: ["address": "\(host):\(port)"])
+        return task
     }
 }

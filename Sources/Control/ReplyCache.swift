@@ -6,7 +6,6 @@ import Synchronization
 /// of consoles refreshing at once cost one read of the store and one JSON encoding per period.
 final class ReplyCache: Sendable {
     private struct Entry {
-        var key: String
         var body: ByteBuffer
         var at: ContinuousClock.Instant
     }
@@ -21,7 +20,7 @@ final class ReplyCache: Sendable {
         let now = ContinuousClock.now
         if let hit = entries.withLock({ $0[key] }), now - hit.at < ttl { return hit.body }
         let body = try await make()
-        entries.withLock { $0[key] = Entry(key: key, body: body, at: now) }
+        entries.withLock { $0[key] = Entry(body: body, at: now) }
         return body
     }
 }

@@ -83,7 +83,7 @@ enum SocketPath {
         }
         var cred = PeerCredentials.UCred()
         var length = socklen_t(MemoryLayout<PeerCredentials.UCred>.size)
-        let pid = getsockopt(fd, SOL_SOCKET, 17, &cred, &length) == 0 ? cred.pid : nil
+        let pid = getsockopt(fd, SOL_SOCKET, PeerCredentials.option, &cred, &length) == 0 ? cred.pid : nil
         return .answers(pid: pid)
     }
 }

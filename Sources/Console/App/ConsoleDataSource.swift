@@ -57,6 +57,9 @@ actor ConsoleDataSource {
         for await _ in stream {
             if Task.isCancelled { break }
             await refreshOnce()
+            // At most ten refreshes a second however fast the hub moves (each stream batch wakes
+            // one): a wake meanwhile is kept, so the last events still show 100 ms later.
+            try? await Task.sleep(for: .milliseconds(100))
         }
     }
 

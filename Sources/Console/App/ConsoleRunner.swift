@@ -142,17 +142,10 @@ struct ConsoleActions: Sendable {
             let id = try await service.startSync(trigger: .console)
             inbox.post(Flash(text: "sync #\(id) started", role: .progress))
             await source.refreshNow()
-            while true {
-                try await Task.sleep(for: .milliseconds(250))
-                guard let run = try await service.syncRun(id: id), run.finishedAt != nil else {
-                    await source.refreshNow()
-                    continue
-                }
-                inbox.post(Flash(
-                    text: "sync #\(run.id) \(run.outcome.rawValue): fetched \(run.counters.fetched), errors \(run.counters.errors)",
-                    role: run.outcome == .succeeded ? .ok : .warn))
-                break
-            }
+            let run = try await service.finishedRun(id) { await source.refreshNow() }
+            inbox.post(Flash(
+                text: "sync #\(run.id) \(run.outcome.rawValue): fetched \(run.counters.fetched), errors \(run.counters.errors)",
+                role: run.outcome == .succeeded ? .ok : .warn))
         } catch {
             inbox.post(Flash(text: "\(error)", role: .err))
         }

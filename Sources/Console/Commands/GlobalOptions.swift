@@ -80,17 +80,20 @@ enum Runtime {
         return logger
     }
 
+    /// The controller's client when its socket answers; nil with `--direct`, `[control] enabled =
+    /// false`, or nobody serving the path.
+    static func controller(_ config: GwopsConfig, global: GlobalOptions) async throws -> ControlClient? {
+        guard !global.direct, config.control.enabled else { return nil }
+        return try await ControlClient.connect(path: config.controlSocketPath, environment: global.environment)
+    }
+
     /// The gateway as this command should reach it: the controller's socket when one answers
     /// there (unless `--direct`), else the store (read-only in a read-only session) with an
     /// engine when the platform key can be read.
     static func gatewayService(
         _ config: GwopsConfig, global: GlobalOptions, readonly: Bool, needsPlatform: Bool, logger: Logger, mustExist: Bool = true
     ) async throws -> any GatewayService {
-        if !global.direct, config.control.enabled,
-            let client = try await ControlClient.connect(path: config.controlSocketPath, environment: global.environment)
-        {
-            return client
-        }
+        if let client = try await controller(config, global: global) { return client }
         let store: any GatewayStore
         var client: PlatformClient?
         do {

@@ -19,9 +19,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.loadConfig()
         if !dryRun { try global.refuseIfReadOnly(config, "`gwops sync`") }
-        if !global.direct, config.control.enabled,
-            let controller = try await ControlClient.connect(path: config.controlSocketPath, environment: global.environment)
-        {
+        if let controller = try await Runtime.controller(config, global: global) {
             try await viaController(controller)
             return
         }
@@ -76,18 +74,14 @@ extension SyncCommand {
         let started = ContinuousClock.now
         let id = try await controller.startSync(trigger: .cli)
         if !json { Terminal.note("sync #\(id) started by the controller (\(controller.path)); following it") }
-        var record: SyncRunRecord?
-        while record?.finishedAt == nil {
-            try await Task.sleep(for: .milliseconds(250))
-            record = try await controller.syncRun(id: id)
-        }
+        let record = try await controller.finishedRun(id)
         let elapsed = (ContinuousClock.now - started).seconds
         if json {
-            print(try Terminal.json(RunJSON(record!, seconds: elapsed)))
+            print(try Terminal.json(RunJSON(record, seconds: elapsed)))
         } else {
-            print(RunText.render(record!, seconds: elapsed))
+            print(RunText.render(record, seconds: elapsed))
         }
-        if record!.outcome != .succeeded { throw ExitCode.failure }
+        if record.outcome != .succeeded { throw ExitCode.failure }
     }
 }
 

@@ -70,7 +70,7 @@ public struct AccessPolicy: Sendable, Equatable {
 
     /// Why `peer` (no role) may not use the socket, in words.
     public func refusalToWatch(_ peer: PeerIdentity) -> String {
-        let groups = (viewers + operators).map { $0 }
+        let groups = viewers + operators
         let wanted = groups.isEmpty ? "no group is configured in [access]" : "viewers and operators are members of \(Self.list(groups))"
         return "\(peer.user) may not use this gateway's control socket: \(wanted) (\(peer.user) is in \(Self.list(peer.groups, empty: "no group")))"
     }

@@ -30,6 +30,20 @@ public protocol GatewayService: Sendable {
     func decide(reviewId: Int64, decision: ReviewDecision, seen: ReviewVersion?, force: Bool) async throws -> DecisionResult
 }
 
+extension GatewayService {
+    /// Waits for sync run `id` to finish, reading it every `poll`; `whileRunning` runs after each
+    /// reading that is not finished yet.
+    public func finishedRun(
+        _ id: Int64, poll: Duration = .milliseconds(250), whileRunning: () async -> Void = {}
+    ) async throws -> SyncRunRecord {
+        while true {
+            try await Task.sleep(for: poll)
+            if let run = try await syncRun(id: id), run.finishedAt != nil { return run }
+            await whileRunning()
+        }
+    }
+}
+
 /// Where a service's answers come from.
 public enum ServiceOrigin: Sendable, Equatable {
     /// The controller's control socket at this path.

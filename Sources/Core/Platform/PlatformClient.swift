@@ -194,20 +194,9 @@ public final class PlatformClient: PlatformAPI {
     static func decode<T: Decodable>(_ bytes: [UInt8], endpoint: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw PlatformError.invalidResponse(
-                endpoint: endpoint, reason: "missing field \"\(key.stringValue)\" at \(Self.path(context.codingPath))")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw PlatformError.invalidResponse(
-                endpoint: endpoint, reason: "wrong type at \(Self.path(context.codingPath)): \(context.debugDescription)")
         } catch {
-            throw PlatformError.invalidResponse(endpoint: endpoint, reason: "not valid JSON")
+            throw PlatformError.invalidResponse(endpoint: endpoint, reason: JSONProblem.describe(error))
         }
-    }
-
-    static func path(_ codingPath: [CodingKey]) -> String {
-        let p = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        return p.isEmpty ? "top level" : p
     }
 
     /// Runs `body`, failing with a transport timeout after `timeout`.
