@@ -171,12 +171,29 @@ struct YAMLMetadataScanner {
 
     /// Whether a value beside the fields is complete on its line: a quoted or flow value that
     /// opens must close here, and a plain one must not hold `: `.
+    /// Whether a line skipped unread may open a quoted scalar that runs on over the next lines:
+    /// an odd count of either quote, or a quote where a scalar can start (the line's start, after
+    /// a space or `:,[{`) that does not close on the line. A quote inside a plain word (`v'alue`)
+    /// is a character, and can hide an opening quote from the count alone (found by
+    /// FuzzYAMLMetadata in CI).
     private func hasOddQuotes(_ start: Int, _ end: Int) -> Bool {
         var single = 0, double = 0
         for i in start..<end {
             if b[i] == UInt8(ascii: "'") { single += 1 } else if b[i] == UInt8(ascii: "\"") { double += 1 }
         }
-        return single % 2 == 1 || double % 2 == 1
+        if single % 2 == 1 || double % 2 == 1 { return true }
+        var i = start
+        while i < end {
+            let c = b[i]
+            let opensHere = i == start || [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "{")].contains(b[i - 1])
+            if c == UInt8(ascii: "'") || c == UInt8(ascii: "\""), opensHere {
+                guard let close = closingQuote(i, end) else { return true }
+                i = close + 1
+                continue
+            }
+            i += 1
+        }
+        return false
     }
 
     private func isComplete(_ start: Int, _ end: Int) -> Bool {

@@ -62,6 +62,8 @@ struct YAMLMetadataTests {
         ("indented top level", "  metadata:\n    name: p\n", "p", nil, nil),
         ("number-like version", "spec:\n    version: 1.10\n", nil, nil, "1.10"),
         ("compact sequence under a key", "tags:\n- a\n- b\nmetadata:\n    name: r\n", "r", nil, nil),
+        ("a quote inside a word, then one opening a scalar that swallows spec:",
+         "metadata:\n    name: s\n    params:\n        v'alue: '{{ x\nspec:\n    version: \"2\"\n    context: /y }}'\n", "s", nil, nil),
     ] as [(String, String, String?, String?, String?)])
     func readsAnyValidBlockDocument(why: String, yaml: String, handle: String?, displayName: String?, version: String?) {
         let meta = YAMLMetadata(yaml: yaml)
