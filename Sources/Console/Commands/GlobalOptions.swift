@@ -47,7 +47,8 @@ enum Runtime {
         case .sqlite:
             let path = config.sqlitePath
             // (Read-only, the store says itself that there is no file, or which one it may not read.)
-            if mustExist, !readonly, !FileManager.default.fileExists(atPath: path) {
+            // (A directory on the way this user may not enter is not "no store": the store says why.)
+            if mustExist, !readonly, access(path, F_OK) != 0, errno == ENOENT {
                 throw CLIFailure(message: "no store at \(path): run `gwops sync` or `gwops controller` first, or set [store] path")
             }
             return try SQLiteStore(path: path, gatewayId: config.gateway.id, readonly: readonly)

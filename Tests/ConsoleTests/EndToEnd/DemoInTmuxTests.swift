@@ -171,8 +171,9 @@ struct DemoInTmuxTests {
                 continue
             }
             try pane.send("A")
-            let answer = try await pane.waitFor("the Approve deletion dialog or a flash") { s in
-                s.contains("Approve deletion") || flash(in: s) != nil
+            // The whole dialog: over SSH a capture can land between its title and its lines
+            let answer = try await pane.waitFor("the Approve deletion dialog naming an artifact, or a flash") { s in
+                (s.contains("Approve deletion") && dialogArtifactName(in: s) != nil) || flash(in: s) != nil
             }
             guard answer.contains("Approve deletion") else { continue }  // the row under the cursor changed: again
             guard let name = dialogArtifactName(in: answer) else {

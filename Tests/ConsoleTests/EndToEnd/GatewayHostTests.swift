@@ -50,8 +50,9 @@ extension GatewayHostTests {
     /// running as the service account: the viewer watches live and is refused an approval in
     /// words, the operator approves an orphan and resyncs; the audit log names the operator from
     /// the socket's credentials with the SSH client's address; neither can read the key or the store.
-    @Test(.timeLimit(.minutes(4)))
-    func operatorsOverSSHWatchAndActThroughTheController() async throws {
+    /// The same on SQLite and on PostgreSQL.
+    @Test(.serialized, .timeLimit(.minutes(4)), arguments: E2EBackend.allCases)
+    func operatorsOverSSHWatchAndActThroughTheController(backend: E2EBackend) async throws {
         let checkout = try SystemTests.stagedCheckout()
         defer { checkout.remove() }
         let (installed, _, installErr) = try await SystemTests.bash(
@@ -59,13 +60,13 @@ extension GatewayHostTests {
                 + "&& usermod -aG gwops-ops alice && usermod -aG gwops-view bob && { gpasswd -d bob gwops-ops || true; gpasswd -d alice gwops-view || true; }",
             in: checkout)
         #expect(installed == 0, "\(installErr)")
-        let e2e = E2EGateway()
+        let e2e = try await E2EGateway(backend)
         defer { e2e.remove() }
         try await SimulatorHarness.with(deployments: 40, seed: 9) { sim in
             // The gateway synced once by its service account; then the platform deletes an artifact
             try e2e.writeConfig(platformURL: sim.baseURL)
-            let (synced, _, syncErr) = try await SystemTests.bash("runuser -u gwops -- gwops sync --direct --config \(E2EGateway.config)", in: checkout)
-            #expect(synced == 0, "\(syncErr)")
+            let (synced, syncLog) = try await e2e.syncAsService(in: checkout)
+            #expect(synced == 0, "\(syncLog)")
             let gone = try #require(await sim.platform.all().first { $0.deployment?.state == .deployed }?.id)
             _ = await sim.platform.deleteArtifact(gone)
             // The controller, as the service account (its startup sync finds the orphan)
@@ -114,7 +115,8 @@ extension GatewayHostTests {
             }
 
             // The audit log names alice from the socket's credentials, with the SSH client address
-            let store = try SQLiteStore(path: E2EGateway.store, gatewayId: "gw-e2e", readonly: true)
+            let store = try await e2e.openStore()
+            defer { (store as? PostgresStore)?.close() }
             let audit = try await store.auditEntries(limit: 50)
             let approval = try #require(audit.first { $0.action == "review.approve" && $0.outcome == "deleted" })
             let aliceUID = try GwopsBinary.account("alice").0
@@ -123,68 +125,22 @@ extension GatewayHostTests {
             let resync = try #require(try await store.syncRuns(limit: 5).first { $0.trigger == .console })
             #expect(resync.requestedBy == "alice@127.0.0.1" && resync.outcome == .succeeded)
 
-            // Neither account can read the key or write the store
+            // Neither account can read the key or open the store (on PostgreSQL: neither knows the
+            // service's password, and the cluster admits no role of theirs)
             for user in ["alice", "bob"] {
                 let (key, _, _) = try await ssh.run(user, "cat /etc/gwops/e2e-key")
                 #expect(key != 0, "\(user) read the platform key")
-                let (write, _, _) = try await ssh.run(user, "test -w \(E2EGateway.store) || test -r \(E2EGateway.store)")
-                #expect(write != 0, "\(user) can open the store")
+                let (direct, _, directErr) = try await ssh.run(user, "gwops orphans list --direct --config \(E2EGateway.config)")
+                // and is told why in words
+                let why = backend == .sqlite ? "permission denied entering directory /var/lib/gwops (owner gwops, mode 0750; running as \(user))"
+                    : "the server asks gwops for a password and none is set: set PGPASSWORD"
+                #expect(direct != 0 && directErr.contains(why), "\(user) opened the store directly, or was not told why: \(directErr)")
+                if backend == .sqlite {
+                    let (open, _, _) = try await ssh.run(user, "test -w \(E2EGateway.store) || test -r \(E2EGateway.store)")
+                    #expect(open != 0, "\(user) can open the store file")
+                }
             }
         }
-    }
-}
-
-/// The end-to-end test's gateway on this host: its own id, config, key and store beside the
-/// README's, removed afterwards.
-struct E2EGateway {
-    static let config = "/etc/gwops/e2e.toml"
-    static let key = "/etc/gwops/e2e-key"
-    static let store = "/var/lib/gwops/e2e.db"
-    static let socket = "/run/gwops/gw-e2e.sock"
-
-    func writeConfig(platformURL: String) throws {
-        try """
-            [gateway]
-            id = "gw-e2e"
-            [platform]
-            url = "\(platformURL)"
-            api_key_file = "\(Self.key)"
-            [store]
-            path = "\(Self.store)"
-            """.write(toFile: Self.config, atomically: true, encoding: .utf8)
-        chmod(Self.config, 0o644)
-        try SimulatorHarness.apiKey.write(toFile: Self.key, atomically: true, encoding: .utf8)
-        let (uid, gid) = try GwopsBinary.account("gwops")
-        chown(Self.key, uid, gid)
-        chmod(Self.key, 0o600)
-    }
-
-    /// `gwops controller` as the service account, as the systemd unit runs it.
-    func startController(in directory: TemporaryDirectory) throws -> pid_t {
-        try ChildProcess.spawn(
-            ["/usr/bin/setpriv", "--reuid=gwops", "--regid=gwops", "--init-groups", "--", "/usr/local/bin/gwops", "controller",
-             "--config", Self.config, "--replica-id", "e2e"],
-            environment: ["PATH": "/usr/local/bin:/usr/bin:/bin"], stdout: directory.file("controller.out"), stderr: directory.file("controller.log"))
-    }
-
-    func waitForPendingDeletion(in directory: TemporaryDirectory) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            let (status, out, _) = try await SystemTests.bash("gwops orphans list --config \(Self.config)", in: directory)
-            if status == 0, out.contains("pending"), FileManager.default.fileExists(atPath: Self.socket) { return }
-            try await Task.sleep(for: .milliseconds(300))
-        }
-        let log = (try? String(contentsOfFile: directory.file("controller.log"), encoding: .utf8)) ?? ""
-        throw EndToEndFailure("no pending deletion through the controller's socket within 60 s; its log:\n\(log)")
-    }
-
-    func stop(_ controller: pid_t) {
-        kill(controller, SIGTERM)
-        _ = try? ChildProcess.wait(controller, name: "controller")
-    }
-
-    func remove() {
-        for path in [Self.config, Self.key, Self.store, Self.store + "-wal", Self.store + "-shm"] { try? FileManager.default.removeItem(atPath: path) }
     }
 }
 

@@ -72,6 +72,10 @@ extension PostgresStore {
             }
             return message
         }
+        if e.code == .authMechanismRequiresPassword {
+            return "the server asks \(endpoint.user) for a password and none is set: set PGPASSWORD in the environment "
+                + "(never in the URL)"
+        }
         if e.code == .sslUnsupported {
             return "the server does not offer TLS (ssl = off in its postgresql.conf?) and sslmode \(endpoint.tls.rawValue) requires it"
         }

@@ -146,6 +146,9 @@ public final class SQLiteStore: Sendable {
             return "\(path) is read-only for this user\(facts): watch it with `--readonly` or GWOPS_READONLY=1, "
                 + "or run as the store's owner to change it"
         case .SQLITE_CANTOPEN:
+            if FileAccess.unsearchableDirectory(above: path) != nil, let problem = FileAccess.readProblem(path, noun: "store file") {
+                return "\(problem): \(Self.readerHint(path))"
+            }
             for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
                 if let problem = FileAccess.readProblem(file) { return "\(problem): \(Self.readerHint(path))" }
             }
