@@ -124,7 +124,7 @@ let package = Package(
             ],
             resources: [.copy("Fixtures/Wire")]),
         .testTarget(
-            name: "ConsoleTests", dependencies: ["Console", "Core", "PlatformSim", "TestSupport"],
+            name: "ConsoleTests", dependencies: ["Console", "Control", "Core", "PlatformSim", "TestSupport"],
             exclude: ["Views/__Snapshots__"]),
         .testTarget(
             name: "ControlTests",

@@ -10,7 +10,8 @@ struct GwopsBench: AsyncParsableCommand {
         abstract: "Benchmarks of gwops against its limits and the reference design.",
         subcommands: [
             AllCommand.self, SyncCommand.self, HubLatencyCommand.self, SocketLatencyCommand.self, HubThroughputCommand.self, ConsoleCommand.self,
-            ArchiveCommand.self, SyncChild.self, ReplicaChild.self, ConsoleChild.self,
+            ConsoleSocketCommand.self,
+            ArchiveCommand.self, SyncChild.self, ReplicaChild.self, ConsoleChild.self, ConsoleSocketChild.self,
         ])
 }
 
@@ -50,7 +51,7 @@ struct AllCommand: AsyncParsableCommand {
         let suites: [(String, any Suite)] = [
             (SyncSuite.key, SyncSuite()), (HubLatencySuite.key, HubLatencySuite()),
             (HubThroughputSuite.key, HubThroughputSuite()), (SocketLatencySuite.key, SocketLatencySuite()),
-            (ConsoleSuite.key, ConsoleSuite()), (ArchiveSuite.key, ArchiveSuite()),
+            (ConsoleSuite.key, ConsoleSuite()), (ConsoleSocketSuite.key, ConsoleSocketSuite()), (ArchiveSuite.key, ArchiveSuite()),
         ]
         var reports: [(String, SuiteReport)] = []
         for (key, suite) in suites {
@@ -94,6 +95,13 @@ struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "console", abstract: "Console frame build + diff cost and memory.")
     @OptionGroup var options: SuiteOptions
     func run() async throws { try await ConsoleSuite().runAndPrint(options) }
+}
+
+struct ConsoleSocketCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console-socket", abstract: "The console through a controller's socket: load, frame cost, event→frame latency, memory.")
+    @OptionGroup var options: SuiteOptions
+    func run() async throws { try await ConsoleSocketSuite().runAndPrint(options) }
 }
 
 struct ArchiveCommand: AsyncParsableCommand {

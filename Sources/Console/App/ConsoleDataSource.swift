@@ -22,12 +22,28 @@ actor ConsoleDataSource {
     private var remote: RemoteMirror?
     private var keys: [String: Int] = [:]
     private var rowsDirty = true
+    /// Artifacts changed in place since the rows were built (same kind and name, so the same
+    /// place in the sorted rows): their rows are patched, not all rebuilt.
+    private var patched: Set<String> = []
+    /// Where each artifact's row is in `data.artifacts`.
+    private var rowIndex: [String: Int] = [:]
     private var changed = true
     private var lastFullListing: Timestamp?
     private var lastProbe: Timestamp?
     private var wake: AsyncStream<Void>.Continuation?
     /// Whether a snapshot was loaded (the cursor is then the snapshot's head, or later).
     private var loaded = false
+    /// The newest hub events, newest first: from the dashboard, and from the stream as it comes.
+    private var recent: [HubEvent] = []
+    static let recentLimit = 500
+    /// Whether the controller's event stream is following contiguously: the dashboard then
+    /// need not carry the recent events.
+    private var streaming = false
+    /// Stream batches are shown from the local copies at most once per `showGap` (four times
+    /// what showing last cost, at least 20 ms), without asking the controller.
+    private var showScheduled = false
+    private var lastShown: ContinuousClock.Instant?
+    private var showGap = Duration.milliseconds(20)
 
     init(service: any GatewayService, header: HeaderInfo, thresholds: LagThresholds,
          refresh: Duration, probeInterval: Double = 10, fullListingInterval: Double = 300, inbox: ConsoleInbox) {
@@ -75,20 +91,20 @@ actor ConsoleDataSource {
     /// snapshot only when something changed; otherwise just the time it was read.
     func refreshOnce() async {
         do {
-            let board = try await service.dashboard(recentEvents: 500, lagWindow: 600)
+            let board = try await service.dashboard(recentEvents: streaming ? 0 : Self.recentLimit, lagWindow: 600)
             try await followHub(hub: board.hub)
             let now = board.now
             await askPlatform(now: now)
             if board.apiKeys != keys { keys = board.apiKeys; rowsDirty = true }
             if board.reviews != data.reviews { data.reviews = board.reviews; rowsDirty = true; changed = true }
             update(\.runs, board.runs)
-            if board.recentEvents != data.events || rowsDirty { update(\.eventArtifacts, artifactNames(of: board.recentEvents)) }
-            update(\.events, board.recentEvents)
+            remember(board.recentEvents)
+            showEvents()
             update(\.hub, board.hub)
             update(\.replicas, board.lag)
             update(\.replicaRecords, Dictionary(board.replicas.map { ($0.replicaId, $0) }, uniquingKeysWith: { $1 }))
             update(\.lagHistory, Dictionary(grouping: board.lagSamples, by: \.replicaId))
-            if rowsDirty { rebuildRows() }
+            refreshRows()
             data.loadedAt = now
             if changed {
                 inbox.post(data)
@@ -99,6 +115,48 @@ actor ConsoleDataSource {
         } catch {
             inbox.post(Flash(text: "\(service.origin.isSocket ? "controller" : "store") read failed: \(error)", role: .err))
         }
+    }
+
+    /// Merges `events` (newest first) into the recent ones, by sequence number.
+    private func remember(_ events: [HubEvent]) {
+        guard !events.isEmpty else { return }
+        if let newest = recent.first, let oldest = events.last, oldest.seq > newest.seq {
+            recent = Array((events + recent).prefix(Self.recentLimit))
+            return
+        }
+        var bySeq = Dictionary(recent.map { ($0.seq, $0) }, uniquingKeysWith: { a, _ in a })
+        for e in events { bySeq[e.seq] = e }
+        recent = Array(bySeq.values.sorted { $0.seq > $1.seq }.prefix(Self.recentLimit))
+    }
+
+    private func showEvents() {
+        if recent != data.events || rowsDirty || !patched.isEmpty { update(\.eventArtifacts, artifactNames(of: recent)) }
+        update(\.events, recent)
+    }
+
+    /// Shows what the stream brought (rows and events from the local copies, no call to the
+    /// controller), now or once `showGap` has passed since the last time.
+    private func showStreamed() {
+        guard !showScheduled else { return }
+        showScheduled = true
+        let wait = lastShown.map { showGap - (ContinuousClock.now - $0) } ?? .zero
+        Task {
+            if wait > .zero { try? await Task.sleep(for: wait) }
+            self.showNow()
+        }
+    }
+
+    private func showNow() {
+        showScheduled = false
+        let start = ContinuousClock.now
+        showEvents()
+        refreshRows()
+        if changed {
+            inbox.post(data)
+            changed = false
+        }
+        lastShown = start
+        showGap = max(.milliseconds(20), (ContinuousClock.now - start) * 4)
     }
 
     private func update<T: Equatable>(_ field: WritableKeyPath<ConsoleData, T>, _ value: T) {
@@ -141,23 +199,26 @@ actor ConsoleDataSource {
         }
     }
 
-    /// Applies events that follow the cursor to the artifact map.
+    /// Applies events that follow the cursor to the artifact map and the recent events.
     private func ingest(_ events: [HubEvent]) {
+        remember(events.filter { $0.seq > cursor }.reversed())
         for e in events where e.seq > cursor {
             switch e.action {
             case .create, .update:
-                if let s = ArtifactEvents.decode(e) { artifacts[s.uuid] = s }
+                guard let s = ArtifactEvents.decode(e) else { break }
+                let old = artifacts.updateValue(s, forKey: s.uuid)
+                if let old, old.kind == s.kind, old.handle == s.handle, rowIndex[s.uuid] != nil { patched.insert(s.uuid) } else { rowsDirty = true }
             case .delete:
-                artifacts[e.entityId] = nil
+                if artifacts.removeValue(forKey: e.entityId) != nil { rowsDirty = true }
             }
             cursor = e.seq
         }
-        rowsDirty = true
     }
 
-    /// Follows the controller's event stream: contiguous events go straight into the map and
-    /// wake a refresh; a gap (or a reconnect) is left to `followHub`, which reads from the cursor.
-    /// It starts once the first snapshot is loaded: from its head, never from the hub's start.
+    /// Follows the controller's event stream: contiguous events go straight into the map and the
+    /// recent events, and are shown without asking the controller; a gap (or a reconnect) is left
+    /// to `followHub`, which reads from the cursor on the next refresh. It starts once the first
+    /// snapshot is loaded: from its head, never from the hub's start.
     private func followStream(_ client: ControlClient) async {
         while !Task.isCancelled {
             guard loaded else {
@@ -166,10 +227,18 @@ actor ConsoleDataSource {
             }
             do {
                 for try await batch in client.follow(after: cursor) {
-                    if let first = batch.first, first.seq == cursor + 1 { ingest(batch) }
-                    refreshNow()
+                    guard let first = batch.first else { continue }
+                    if first.seq <= cursor + 1 {
+                        ingest(batch)
+                        streaming = true
+                        showStreamed()
+                    } else {
+                        streaming = false
+                        refreshNow()
+                    }
                 }
             } catch {}
+            streaming = false
             try? await Task.sleep(for: .seconds(1))
         }
     }
@@ -209,13 +278,35 @@ actor ConsoleDataSource {
         }
     }
 
+    /// Rebuilds the rows when one moved, came or went; else patches the changed ones in place.
+    private func refreshRows() {
+        if rowsDirty {
+            rebuildRows()
+        } else if !patched.isEmpty {
+            patchRows()
+        }
+    }
+
+    private func patchRows() {
+        let reviewByArtifact = Dictionary(data.reviews.map { ($0.artifactUUID, $0) }, uniquingKeysWith: { a, _ in a })
+        for uuid in patched {
+            guard let index = rowIndex[uuid], let s = artifacts[uuid] else { continue }
+            let old = data.artifacts[index]
+            let row = ArtifactRow(summary: s, sync: Self.syncStatus(s, remote: remote, review: reviewByArtifact[uuid]), keys: keys[uuid] ?? 0)
+            data.artifacts[index] = row
+            data.counts.add(old.summary, -1)
+            data.counts.add(s, 1)
+            data.inSyncCount += (row.sync == .inSync ? 1 : 0) - (old.sync == .inSync ? 1 : 0)
+            data.outOfSyncCount += (row.sync == .outOfSync ? 1 : 0) - (old.sync == .outOfSync ? 1 : 0)
+        }
+        patched.removeAll()
+        data.artifactsVersion += 1
+        changed = true
+    }
+
     private func rebuildRows() {
         var counts = ArtifactCounts()
-        for a in artifacts.values {
-            counts.total += 1
-            counts.byKind[a.kind.rawValue, default: 0] += 1
-            if a.desiredState == .deployed { counts.deployed += 1 } else { counts.undeployed += 1 }
-        }
+        for a in artifacts.values { counts.add(a, 1) }
         data.counts = counts
         let reviewByArtifact = Dictionary(data.reviews.map { ($0.artifactUUID, $0) }, uniquingKeysWith: { a, _ in a })
         let order = Dictionary(uniqueKeysWithValues: ArtifactKind.listingOrder.enumerated().map { ($1, $0) })
@@ -227,8 +318,10 @@ actor ConsoleDataSource {
         }
         data.inSyncCount = data.artifacts.reduce(0) { $0 + ($1.sync == .inSync ? 1 : 0) }
         data.outOfSyncCount = data.artifacts.reduce(0) { $0 + ($1.sync == .outOfSync ? 1 : 0) }
+        rowIndex = Dictionary(uniqueKeysWithValues: data.artifacts.enumerated().map { ($1.summary.uuid, $0) })
         data.artifactsVersion += 1
         rowsDirty = false
+        patched.removeAll()
         changed = true
     }
 
@@ -242,5 +335,14 @@ actor ConsoleDataSource {
         }
         guard s.origin == .controlPlane, let remote else { return .unknown }
         return remote.status(of: s) ?? .outOfSync
+    }
+}
+
+extension ArtifactCounts {
+    /// Counts `a` in (`sign` 1) or out (-1).
+    mutating func add(_ a: ArtifactSummary, _ sign: Int) {
+        total += sign
+        byKind[a.kind.rawValue, default: 0] += sign
+        if a.desiredState == .deployed { deployed += sign } else { undeployed += sign }
     }
 }

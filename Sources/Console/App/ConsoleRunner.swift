@@ -17,7 +17,9 @@ final class ConsoleRunner {
 
     /// How often the header's data age repaints when nothing else happens.
     static let idleRepaint: Duration = .milliseconds(500)
-    static let keyWaitMilliseconds = 100
+    /// How long a key is waited for before the inbox is looked at again: new data is painted at
+    /// most this long after it arrives (ncurses waits in poll(2), so this costs no CPU to speak of).
+    static let keyWaitMilliseconds = 20
 
     init(backend: TerminalBackend, app: ConsoleApp, theme: Theme, inbox: ConsoleInbox,
          effects: AsyncStream<ConsoleEffect>.Continuation, stop: StopFlag, loadTheme: @escaping (String) throws -> Theme) {

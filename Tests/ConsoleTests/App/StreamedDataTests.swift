@@ -1,0 +1,58 @@
+import Control
+import Core
+import Foundation
+import Testing
+import TestSupport
+
+@testable import Console
+
+/// A console through the controller's socket shows what the event stream brings (rows and the
+/// events list) as it comes, without waiting for its next refresh.
+struct StreamedDataTests {
+    @Test(.timeLimit(.minutes(1)))
+    func streamedEventsShowWithoutARefresh() async throws {
+        let f = try await StoreFixture.make()
+        defer { f.remove() }
+        _ = try await f.store.upsertArtifacts([Fixtures.artifact("a"), Fixtures.artifact("b")])
+        let directory = TemporaryDirectory(prefix: "gwops-streamed")
+        defer { directory.remove() }
+        let hub = HubBroadcast(limit: 100)
+        let service = LocalGatewayService(
+            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Actor(user: "controller", clientAddress: nil))
+        let server = ControlServer(
+            path: directory.file("gw.sock"), service: service, policy: AccessPolicy(viewers: [], operators: [], serviceUID: getuid()),
+            hub: hub, logger: .silent("test"))
+        let serving = try await server.start()
+        defer { serving.cancel() }
+        let client = try #require(try await ControlClient.connect(path: directory.file("gw.sock"), environment: [:]))
+
+        // Given a console that refreshes once an hour (so only its first refresh reads the dashboard)
+        let inbox = ConsoleInbox()
+        let source = ConsoleDataSource(service: client, header: HeaderInfo(), thresholds: LagThresholds(), refresh: .seconds(3600), inbox: inbox)
+        let running = Task { await source.run() }
+        defer { running.cancel() }
+        var data = try await Self.next(inbox, "both artifacts") { $0.artifacts.count == 2 && $0.events.map(\.seq) == [2, 1] }
+
+        // When the controller applies three more changes and streams them, one batch at a time
+        for name in ["c", "d", "e"] {
+            _ = try await f.store.upsertArtifacts([Fixtures.artifact(name)])
+            for event in try await f.store.events(after: data.events.first?.seq ?? 0, limit: 10) { hub.publish(event) }
+            data = try await Self.next(inbox, "\(name) streamed") { $0.artifacts.contains { $0.summary.uuid == name } }
+        }
+
+        // Then each showed in the rows and on top of the events list, named, with no refresh between
+        #expect(data.artifacts.count == 5 && data.counts.total == 5)
+        #expect(data.events.map(\.seq) == [5, 4, 3, 2, 1])
+        #expect(data.eventArtifacts[data.events[0].entityId]?.name == "h-e")
+    }
+
+    /// The next snapshot the data source posts that satisfies `condition`, within 10 s.
+    static func next(_ inbox: ConsoleInbox, _ what: String, _ condition: (ConsoleData) -> Bool) async throws -> ConsoleData {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let data = inbox.take().data, condition(data) { return data }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw HarnessError.process("no console data with \(what) within 10 s")
+    }
+}
