@@ -44,6 +44,17 @@ struct StreamedDataTests {
         #expect(data.artifacts.count == 5 && data.counts.total == 5)
         #expect(data.events.map(\.seq) == [5, 4, 3, 2, 1])
         #expect(data.eventArtifacts[data.events[0].entityId]?.name == "h-e")
+
+        // And an update of a shown artifact patches its row in place, counts included
+        let rowOfA = try #require(data.artifacts.firstIndex { $0.summary.uuid == "a" })
+        _ = try await f.store.upsertArtifacts([
+            Fixtures.artifact("a", state: .undeployed, deployedAt: Timestamp(milliseconds: 1_800_000_000_000)),
+        ])
+        for event in try await f.store.events(after: 5, limit: 10) { hub.publish(event) }
+        data = try await Self.next(inbox, "a undeployed") { $0.artifacts.first { $0.summary.uuid == "a" }?.summary.desiredState == .undeployed }
+        #expect(data.artifacts[rowOfA].summary.uuid == "a" && data.artifacts.count == 5)
+        #expect(data.counts.total == 5 && data.counts.undeployed == 1 && data.counts.deployed == 4)
+        #expect(data.events.first?.seq == 6)
     }
 
     /// The next snapshot the data source posts that satisfies `condition`, within 10 s.
