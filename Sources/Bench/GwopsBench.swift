@@ -80,7 +80,7 @@ struct SocketLatencyCommand: AsyncParsableCommand {
         commandName: "socket-latency", abstract: "Publish→console latency through a controller's control socket.")
     @OptionGroup var options: SuiteOptions
     @Option(name: .long, help: "Clients asking for the dashboard during the run.") var hammer = 0
-    @Option(name: .long, help: "Each of them once per this many ms (0: back to back).") var hammerPeriodMs = 0
+    @Option(name: .long, help: "Each of them once per this many ms, following the event stream as a console does (0: back to back, asking for 500 events each time).") var hammerPeriodMs = 0
     func run() async throws { try await SocketLatencySuite(hammering: hammer, hammerPeriodMs: hammerPeriodMs).runAndPrint(options) }
 }
 

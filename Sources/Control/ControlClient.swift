@@ -19,9 +19,11 @@ public final class ControlClient: GatewayService {
         self.sshConnection = sshConnection
         // Idle connections are dropped well before the controller's 30 s idle timeout closes them,
         // so a request rarely meets a connection the server is closing (and a GET that does is
-        // sent again, below).
+        // sent again, below). A request waiting for a pooled connection (eight at once) waits as
+        // long as its own deadline allows, not the 10 s a network connect would get.
         http = HTTPClient(
-            eventLoopGroupProvider: .singleton, configuration: .init(connectionPool: .init(idleTimeout: .seconds(10))))
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(timeout: .init(connect: .seconds(30)), connectionPool: .init(idleTimeout: .seconds(10))))
     }
 
     deinit { try? http.syncShutdown() }

@@ -234,7 +234,7 @@ struct PlatformClientTests {
     @Test func responseSlowerThanTheTimeoutIsATransportTimeout() async throws {
         try await SimulatorHarness.with(deployments: 5) { h in
             // Given a listing delayed well past the client's timeout
-            await h.platform.addFault(SimFault(endpoint: .deployments, delayMs: 4_000))
+            await h.platform.addFault(SimFault(endpoint: .deployments, delayMs: 8_000))
             let clock = ContinuousClock()
             let start = clock.now
 
@@ -243,8 +243,9 @@ struct PlatformClientTests {
                 _ = try await withClient(h, timeout: .milliseconds(500)) { try await $0.listDeployments(since: nil) }
             }
 
-            // Then it gives up near its deadline with a transport error that says it timed out
-            #expect(clock.now - start < .seconds(3))
+            // Then it gives up at its deadline, long before the reply, with a transport error that
+            // says it timed out (the bound leaves a loaded machine seconds of slack)
+            #expect(clock.now - start < .seconds(6))
             guard case .transport(_, let reason) = error else {
                 Issue.record("expected .transport, got \(String(describing: error))")
                 return

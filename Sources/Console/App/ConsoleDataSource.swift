@@ -22,11 +22,8 @@ actor ConsoleDataSource {
     private var remote: RemoteMirror?
     private var keys: [String: Int] = [:]
     private var rowsDirty = true
-    /// Artifacts changed in place since the rows were built (same kind and name, so the same
-    /// place in the sorted rows): their rows are patched, not all rebuilt.
-    private var patched: Set<String> = []
-    /// Where each artifact's row is in `data.artifacts`.
-    private var rowIndex: [String: Int] = [:]
+    /// The artifacts view's rows, kept up to date from the changes the hub brings.
+    private var table = ArtifactRowTable()
     private var changed = true
     private var lastFullListing: Timestamp?
     private var lastProbe: Timestamp?
@@ -130,7 +127,7 @@ actor ConsoleDataSource {
     }
 
     private func showEvents() {
-        if recent != data.events || rowsDirty || !patched.isEmpty { update(\.eventArtifacts, artifactNames(of: recent)) }
+        if recent != data.events || rowsDirty || table.hasChanges { update(\.eventArtifacts, artifactNames(of: recent)) }
         update(\.events, recent)
     }
 
@@ -206,10 +203,11 @@ actor ConsoleDataSource {
             switch e.action {
             case .create, .update:
                 guard let s = ArtifactEvents.decode(e) else { break }
-                let old = artifacts.updateValue(s, forKey: s.uuid)
-                if let old, old.kind == s.kind, old.handle == s.handle, rowIndex[s.uuid] != nil { patched.insert(s.uuid) } else { rowsDirty = true }
+                table.willChange(s.uuid, from: artifacts[s.uuid])
+                artifacts[s.uuid] = s
             case .delete:
-                if artifacts.removeValue(forKey: e.entityId) != nil { rowsDirty = true }
+                table.willChange(e.entityId, from: artifacts[e.entityId])
+                artifacts[e.entityId] = nil
             }
             cursor = e.seq
         }
@@ -278,71 +276,17 @@ actor ConsoleDataSource {
         }
     }
 
-    /// Rebuilds the rows when one moved, came or went; else patches the changed ones in place.
+    /// Rebuilds the rows when everything may have changed; else brings the changed ones up to date.
     private func refreshRows() {
-        if rowsDirty {
-            rebuildRows()
-        } else if !patched.isEmpty {
-            patchRows()
-        }
-    }
-
-    private func patchRows() {
-        let reviewByArtifact = Dictionary(data.reviews.map { ($0.artifactUUID, $0) }, uniquingKeysWith: { a, _ in a })
-        for uuid in patched {
-            guard let index = rowIndex[uuid], let s = artifacts[uuid] else { continue }
-            let old = data.artifacts[index]
-            let row = ArtifactRow(summary: s, sync: Self.syncStatus(s, remote: remote, review: reviewByArtifact[uuid]), keys: keys[uuid] ?? 0)
-            data.artifacts[index] = row
-            data.counts.add(old.summary, -1)
-            data.counts.add(s, 1)
-            data.inSyncCount += (row.sync == .inSync ? 1 : 0) - (old.sync == .inSync ? 1 : 0)
-            data.outOfSyncCount += (row.sync == .outOfSync ? 1 : 0) - (old.sync == .outOfSync ? 1 : 0)
-        }
-        patched.removeAll()
-        data.artifactsVersion += 1
-        changed = true
-    }
-
-    private func rebuildRows() {
-        var counts = ArtifactCounts()
-        for a in artifacts.values { counts.add(a, 1) }
-        data.counts = counts
-        let reviewByArtifact = Dictionary(data.reviews.map { ($0.artifactUUID, $0) }, uniquingKeysWith: { a, _ in a })
-        let order = Dictionary(uniqueKeysWithValues: ArtifactKind.listingOrder.enumerated().map { ($1, $0) })
-        data.artifacts = artifacts.values.map { s in
-            ArtifactRow(summary: s, sync: Self.syncStatus(s, remote: remote, review: reviewByArtifact[s.uuid]), keys: keys[s.uuid] ?? 0)
-        }.sorted { a, b in
-            let ka = order[a.summary.kind] ?? 0, kb = order[b.summary.kind] ?? 0
-            return ka != kb ? ka < kb : (a.summary.handle, a.summary.uuid) < (b.summary.handle, b.summary.uuid)
-        }
-        data.inSyncCount = data.artifacts.reduce(0) { $0 + ($1.sync == .inSync ? 1 : 0) }
-        data.outOfSyncCount = data.artifacts.reduce(0) { $0 + ($1.sync == .outOfSync ? 1 : 0) }
-        rowIndex = Dictionary(uniqueKeysWithValues: data.artifacts.enumerated().map { ($1.summary.uuid, $0) })
+        guard rowsDirty || table.hasChanges else { return }
+        let context = ArtifactRowTable.Context(artifacts: artifacts, reviews: data.reviews, remote: remote, keys: keys)
+        if rowsDirty { table.rebuild(context) } else { table.applyChanges(context) }
+        data.artifacts = table.rows
+        data.counts = table.counts
+        data.inSyncCount = table.inSync
+        data.outOfSyncCount = table.outOfSync
         data.artifactsVersion += 1
         rowsDirty = false
-        patched.removeAll()
         changed = true
-    }
-
-    static func syncStatus(_ s: ArtifactSummary, remote: RemoteMirror?, review: OrphanReview?) -> SyncStatus {
-        if let review, review.rowVersion == s.rowVersion {
-            switch review.status {
-            case .pending: return .pendingDeletion
-            case .retained, .retentionConfirmed: return .retained
-            default: break
-            }
-        }
-        guard s.origin == .controlPlane, let remote else { return .unknown }
-        return remote.status(of: s) ?? .outOfSync
-    }
-}
-
-extension ArtifactCounts {
-    /// Counts `a` in (`sign` 1) or out (-1).
-    mutating func add(_ a: ArtifactSummary, _ sign: Int) {
-        total += sign
-        byKind[a.kind.rawValue, default: 0] += sign
-        if a.desiredState == .deployed { deployed += sign } else { undeployed += sign }
     }
 }

@@ -57,13 +57,20 @@ struct StreamedDataTests {
         #expect(data.events.first?.seq == 6)
     }
 
-    /// The next snapshot the data source posts that satisfies `condition`, within 10 s.
+    /// The next snapshot the data source posts that satisfies `condition`, within 30 s.
     static func next(_ inbox: ConsoleInbox, _ what: String, _ condition: (ConsoleData) -> Bool) async throws -> ConsoleData {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
+        var flashes: [String] = [], last: ConsoleData?
         while ContinuousClock.now < deadline {
-            if let data = inbox.take().data, condition(data) { return data }
+            let taken = inbox.take()
+            flashes += taken.flashes.map(\.text)
+            if let data = taken.data {
+                if condition(data) { return data }
+                last = data
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw HarnessError.process("no console data with \(what) within 10 s")
+        throw HarnessError.process(
+            "no console data with \(what) within 30 s; flashes: \(flashes); last data: \(last.map { "\($0.artifacts.count) rows, events \($0.events.map(\.seq))" } ?? "none")")
     }
 }
