@@ -7,6 +7,16 @@ struct GuardedWriteTests {
     let t0 = Timestamp(milliseconds: 1_700_000_000_000)
     var t1: Timestamp { Timestamp(milliseconds: t0.milliseconds + 1000) }
 
+    @Test func theRuleOverwritesOnlyARowWithoutATimeOrAnOlderOne() {
+        let cases: [(stored: Timestamp?, incoming: Timestamp?, overwrites: Bool)] = [
+            (nil, nil, true), (nil, t0, true), (t0, t1, true),
+            (t0, t0, false), (t1, t0, false), (t0, nil, false),
+        ]
+        for c in cases {
+            #expect(GuardedWrite.overwrites(stored: c.stored, incoming: c.incoming) == c.overwrites, "stored \(String(describing: c.stored)), incoming \(String(describing: c.incoming))")
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func insertWhenAbsentPublishesCreate(backend: Backend) async throws {
         let f = try await StoreFixture.make(backend)

@@ -9,9 +9,9 @@ extension PostgresStore: ArtifactStore {
         for try await (uuid, handle, kind, state, deployment, at, origin) in rows.decode(
             (String, String, String, String, String?, Int64?, String).self)
         {
-            guard let k = ArtifactKind(rawValue: kind), let s = DesiredState(rawValue: state), let o = Origin(rawValue: origin) else {
-                throw StorageError.corruptRow(table: "artifacts", key: uuid, reason: "unknown kind, state or origin")
-            }
+            let k = try StoredValue.decode(kind, as: ArtifactKind.self, column: "kind", table: "artifacts", key: uuid)
+            let s = try StoredValue.decode(state, as: DesiredState.self, column: "desired_state", table: "artifacts", key: uuid)
+            let o = try StoredValue.decode(origin, as: Origin.self, column: "origin", table: "artifacts", key: uuid)
             result.append(ArtifactSummary(
                 uuid: uuid, handle: handle, kind: k, desiredState: s, deploymentId: deployment,
                 deployedAt: at.map { Timestamp(microseconds: $0) }, origin: o))

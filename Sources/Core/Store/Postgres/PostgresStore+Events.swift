@@ -74,9 +74,7 @@ extension PostgresStore {
         for try await (g, seq, id, type, action, entity, data, originated, processed) in rows.decode(
             (String, Int64, String, String, String, String, String, Int64, Int64).self)
         {
-            guard let a = EventAction(rawValue: action) else {
-                throw StorageError.corruptRow(table: "events", key: "seq \(seq)", reason: "unknown action \(action)")
-            }
+            let a = try StoredValue.decode(action, as: EventAction.self, column: "action", table: "events", key: "seq \(seq)")
             result.append(HubEvent(
                 gatewayId: g, seq: seq, eventId: id, entityType: type, action: a, entityId: entity, eventData: data,
                 originatedAt: Timestamp(microseconds: originated), processedAt: Timestamp(microseconds: processed)))

@@ -14,7 +14,7 @@ extension PostgresStore: ReplicaRegistry {
             result.append(ReplicaRecord(
                 replicaId: id, gatewayId: g, host: host, pid: pid, startedAt: Timestamp(microseconds: started),
                 heartbeatAt: Timestamp(microseconds: beat), appliedSeq: applied, appliedAt: appliedAt.map { Timestamp(microseconds: $0) },
-                state: ReplicaState(rawValue: status) ?? .stopped, resyncs: Int(resyncs)))
+                state: try StoredValue.decode(status, as: ReplicaState.self, column: "status", table: "replicas", key: id), resyncs: Int(resyncs)))
         }
         return result
     }

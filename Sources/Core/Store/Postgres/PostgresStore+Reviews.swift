@@ -13,9 +13,10 @@ extension PostgresStore: ReviewStore {
         {
             let (id, uuid, kind, handle, dep, at, verdict, status, keys, subs) = (t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9)
             let (run, detected, reason, by, from, decidedAt, updated) = (t.10, t.11, t.12, t.13, t.14, t.15, t.16)
-            guard let k = ArtifactKind(rawValue: kind), let v = OrphanVerdict(rawValue: verdict), let s = ReviewStatus(rawValue: status) else {
-                throw StorageError.corruptRow(table: "orphan_reviews", key: "id \(id)", reason: "unknown kind, verdict or status")
-            }
+            let key = "id \(id)"
+            let k = try StoredValue.decode(kind, as: ArtifactKind.self, column: "kind", table: "orphan_reviews", key: key)
+            let v = try StoredValue.decode(verdict, as: OrphanVerdict.self, column: "verdict", table: "orphan_reviews", key: key)
+            let s = try StoredValue.decode(status, as: ReviewStatus.self, column: "status", table: "orphan_reviews", key: key)
             result.append(OrphanReview(
                 id: id, artifactUUID: uuid, kind: k, handle: handle,
                 rowVersion: RowVersion(deploymentId: dep, deployedAt: at.map { Timestamp(microseconds: $0) }), verdict: v, status: s,

@@ -3,7 +3,7 @@ internal import PostgresNIO
 
 extension PostgresStore: SyncRunLog {
     public func beginSyncRun(trigger: SyncTrigger, requestedBy: String, holder: SyncLeaseHolder, ttl: Duration) async throws -> SyncStart {
-        let ttlMicros = Int64(ttl.components.seconds) * 1_000_000 + ttl.components.attoseconds / 1_000_000_000_000
+        let ttlMicros = ttl.microseconds
         return try await transaction("begin sync run") { conn in
             // The lease row's lock makes begin/takeover one decision across hosts.
             try await conn.checkedQuery(
@@ -21,7 +21,7 @@ extension PostgresStore: SyncRunLog {
                         logger: logger)
                 }
             }
-            let counters = SQLiteStore.json(SyncCounters())
+            let counters = StoredValue.json(SyncCounters())
             var newId: Int64 = 0
             for try await id in try await conn.checkedQuery(
                 """
@@ -41,7 +41,7 @@ extension PostgresStore: SyncRunLog {
     }
 
     public func renewSyncLease(holder: SyncLeaseHolder, ttl: Duration) async throws -> Bool {
-        let ttlMicros = Int64(ttl.components.seconds) * 1_000_000
+        let ttlMicros = ttl.microseconds
         return try await transaction("renew sync lease") { conn in
             var renewed = false
             for try await _ in try await conn.checkedQuery(
@@ -58,7 +58,7 @@ extension PostgresStore: SyncRunLog {
         try await transaction("update sync run") { conn in
             try await conn.checkedQuery(
                 """
-                UPDATE sync_runs SET phase = \(phase.rawValue), counters = \(SQLiteStore.json(counters)), errors = \(SQLiteStore.json(errors))
+                UPDATE sync_runs SET phase = \(phase.rawValue), counters = \(StoredValue.json(counters)), errors = \(StoredValue.json(errors))
                 WHERE id = \(id)
                 """, logger: logger)
         }
@@ -68,8 +68,8 @@ extension PostgresStore: SyncRunLog {
         try await transaction("finish sync run") { conn in
             try await conn.checkedQuery(
                 """
-                UPDATE sync_runs SET phase = 'done', outcome = \(outcome.rawValue), counters = \(SQLiteStore.json(counters)),
-                    errors = \(SQLiteStore.json(errors)), finished_at = clock_timestamp()
+                UPDATE sync_runs SET phase = 'done', outcome = \(outcome.rawValue), counters = \(StoredValue.json(counters)),
+                    errors = \(StoredValue.json(errors)), finished_at = clock_timestamp()
                 WHERE id = \(id) AND outcome = 'running'
                 """, logger: logger)
             try await conn.checkedQuery(
@@ -98,12 +98,14 @@ extension PostgresStore: SyncRunLog {
         for try await (id, g, trigger, by, phase, outcome, started, finished, counters, errors) in rows.decode(
             (Int64, String, String, String, String, String, Int64, Int64?, String, String).self)
         {
+            let key = "id \(id)"
             result.append(SyncRunRecord(
-                id: id, gatewayId: g, trigger: SyncTrigger(rawValue: trigger) ?? .cli, requestedBy: by,
-                phase: SyncPhase(rawValue: phase) ?? .done, outcome: SyncOutcome(rawValue: outcome) ?? .failed,
+                id: id, gatewayId: g, trigger: try StoredValue.decode(trigger, as: SyncTrigger.self, column: "trigger", table: "sync_runs", key: key),
+                requestedBy: by, phase: try StoredValue.decode(phase, as: SyncPhase.self, column: "phase", table: "sync_runs", key: key),
+                outcome: try StoredValue.decode(outcome, as: SyncOutcome.self, column: "outcome", table: "sync_runs", key: key),
                 startedAt: Timestamp(microseconds: started), finishedAt: finished.map { Timestamp(microseconds: $0) },
-                counters: try JSONDecoder().decode(SyncCounters.self, from: Data(counters.utf8)),
-                errors: try JSONDecoder().decode([String].self, from: Data(errors.utf8))))
+                counters: try StoredValue.decodeJSON(counters, as: SyncCounters.self, column: "counters", table: "sync_runs", key: key),
+                errors: try StoredValue.decodeJSON(errors, as: [String].self, column: "errors", table: "sync_runs", key: key)))
         }
         return result
     }

@@ -6,10 +6,9 @@ extension SQLiteStore: ArtifactStore {
 
     static func summary(_ row: Row) throws -> ArtifactSummary {
         let uuid: String = row["uuid"]
-        guard let kind = ArtifactKind(rawValue: row["kind"]),
-              let state = DesiredState(rawValue: row["desired_state"]),
-              let origin = Origin(rawValue: row["origin"])
-        else { throw StorageError.corruptRow(table: "artifacts", key: uuid, reason: "unknown kind, state or origin") }
+        let kind = try StoredValue.decode(row["kind"], as: ArtifactKind.self, column: "kind", table: "artifacts", key: uuid)
+        let state = try StoredValue.decode(row["desired_state"], as: DesiredState.self, column: "desired_state", table: "artifacts", key: uuid)
+        let origin = try StoredValue.decode(row["origin"], as: Origin.self, column: "origin", table: "artifacts", key: uuid)
         return ArtifactSummary(
             uuid: uuid, handle: row["handle"], kind: kind, desiredState: state, deploymentId: row["deployment_id"],
             deployedAt: Timestamp(column: row["deployed_at"]), origin: origin)
@@ -86,8 +85,7 @@ extension SQLiteStore: ArtifactStore {
         if existing["origin"] as String != Origin.controlPlane.rawValue {
             return .rejected("artifact \(a.uuid) is managed through the gateway API, not the control plane")
         }
-        let stored = Timestamp(column: existing["deployed_at"])
-        if let stored, let incoming = a.deployedAt, stored >= incoming { return .stale }
+        if !GuardedWrite.overwrites(stored: Timestamp(column: existing["deployed_at"]), incoming: a.deployedAt) { return .stale }
         try db.cachedStatement(
             sql: """
                 UPDATE artifacts SET handle = ?, display_name = ?, version = ?, kind = ?, desired_state = ?,

@@ -54,10 +54,7 @@ extension SQLiteStore {
     }
 
     static func hubEvent(_ row: Row) throws -> HubEvent {
-        let actionText: String = row["action"]
-        guard let action = EventAction(rawValue: actionText) else {
-            throw StorageError.corruptRow(table: "events", key: "seq \(row["seq"] as Int64)", reason: "unknown action \(actionText)")
-        }
+        let action = try StoredValue.decode(row["action"], as: EventAction.self, column: "action", table: "events", key: "seq \(row["seq"] as Int64)")
         return HubEvent(
             gatewayId: row["gateway_id"], seq: row["seq"], eventId: row["event_id"], entityType: row["entity_type"],
             action: action, entityId: row["entity_id"], eventData: row["event_data"],

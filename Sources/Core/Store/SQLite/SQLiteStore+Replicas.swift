@@ -1,12 +1,14 @@
 internal import GRDB
 
 extension SQLiteStore: ReplicaRegistry {
-    static func replica(_ row: Row) -> ReplicaRecord {
-        ReplicaRecord(
+    static func replica(_ row: Row) throws -> ReplicaRecord {
+        let id: String = row["replica_id"]
+        return ReplicaRecord(
             replicaId: row["replica_id"], gatewayId: row["gateway_id"], host: row["host"], pid: row["pid"],
             startedAt: Timestamp(microseconds: row["started_at"]), heartbeatAt: Timestamp(microseconds: row["heartbeat_at"]),
             appliedSeq: row["applied_seq"], appliedAt: Timestamp(column: row["applied_at"]),
-            state: ReplicaState(rawValue: row["status"]) ?? .stopped, resyncs: row["resyncs"])
+            state: try StoredValue.decode(row["status"], as: ReplicaState.self, column: "status", table: "replicas", key: id),
+            resyncs: row["resyncs"])
     }
 
     public func registerReplica(id: String, host: String, pid: Int32) async throws -> ReplicaRecord {
@@ -24,7 +26,7 @@ extension SQLiteStore: ReplicaRegistry {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM replicas WHERE replica_id = ?", arguments: [id]) else {
                 throw StorageError.query(operation: "register replica", reason: "row vanished")
             }
-            return Self.replica(row)
+            return try Self.replica(row)
         }
     }
 

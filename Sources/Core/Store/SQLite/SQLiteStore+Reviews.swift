@@ -3,9 +3,10 @@ internal import GRDB
 extension SQLiteStore: ReviewStore {
     static func review(_ row: Row) throws -> OrphanReview {
         let id: Int64 = row["id"]
-        guard let kind = ArtifactKind(rawValue: row["kind"]), let verdict = OrphanVerdict(rawValue: row["verdict"]),
-              let status = ReviewStatus(rawValue: row["status"])
-        else { throw StorageError.corruptRow(table: "orphan_reviews", key: "id \(id)", reason: "unknown kind, verdict or status") }
+        let key = "id \(id)"
+        let kind = try StoredValue.decode(row["kind"], as: ArtifactKind.self, column: "kind", table: "orphan_reviews", key: key)
+        let verdict = try StoredValue.decode(row["verdict"], as: OrphanVerdict.self, column: "verdict", table: "orphan_reviews", key: key)
+        let status = try StoredValue.decode(row["status"], as: ReviewStatus.self, column: "status", table: "orphan_reviews", key: key)
         return OrphanReview(
             id: id, artifactUUID: row["artifact_uuid"], kind: kind, handle: row["handle"],
             rowVersion: RowVersion(deploymentId: row["deployment_id"], deployedAt: Timestamp(column: row["deployed_at"])),

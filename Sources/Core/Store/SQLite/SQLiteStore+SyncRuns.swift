@@ -6,7 +6,7 @@ extension SQLiteStore: SyncRunLog {
         trigger: SyncTrigger, requestedBy: String, holder: SyncLeaseHolder, ttl: Duration
     ) async throws -> SyncStart {
         let gatewayId = self.gatewayId
-        let ttlMicros = Int64(ttl.components.seconds) * 1_000_000 + ttl.components.attoseconds / 1_000_000_000_000
+        let ttlMicros = ttl.microseconds
         return try await writeTransaction("begin sync run") { db in
             let now = try Int64.fetchOne(db, sql: "SELECT \(Self.nowSQL)") ?? 0
             if let lease = try Row.fetchOne(db, sql: "SELECT * FROM sync_lease WHERE gateway_id = ?", arguments: [gatewayId]) {
@@ -31,7 +31,7 @@ extension SQLiteStore: SyncRunLog {
                     INSERT INTO sync_runs(gateway_id, trigger, requested_by, phase, outcome, started_at, counters, errors)
                     VALUES (?, ?, ?, 'listing', 'running', ?, ?, '[]')
                     """,
-                arguments: [gatewayId, trigger.rawValue, requestedBy, now, Self.json(SyncCounters())])
+                arguments: [gatewayId, trigger.rawValue, requestedBy, now, StoredValue.json(SyncCounters())])
             let runId = db.lastInsertedRowID
             try db.execute(
                 sql: """
@@ -46,7 +46,7 @@ extension SQLiteStore: SyncRunLog {
 
     public func renewSyncLease(holder: SyncLeaseHolder, ttl: Duration) async throws -> Bool {
         let gatewayId = self.gatewayId
-        let ttlMicros = Int64(ttl.components.seconds) * 1_000_000
+        let ttlMicros = ttl.microseconds
         return try await writeTransaction("renew sync lease") { db in
             try db.execute(
                 sql: "UPDATE sync_lease SET expires_at = \(Self.nowSQL) + ? WHERE gateway_id = ? AND holder = ?",
@@ -59,7 +59,7 @@ extension SQLiteStore: SyncRunLog {
         try await writeTransaction("update sync run") { db in
             try db.execute(
                 sql: "UPDATE sync_runs SET phase = ?, counters = ?, errors = ? WHERE id = ?",
-                arguments: [phase.rawValue, Self.json(counters), Self.json(errors), id])
+                arguments: [phase.rawValue, StoredValue.json(counters), StoredValue.json(errors), id])
             // (A run already closed as abandoned keeps that outcome: see finishSyncRun.)
         }
     }
@@ -74,7 +74,7 @@ extension SQLiteStore: SyncRunLog {
                     UPDATE sync_runs SET phase = 'done', outcome = ?, counters = ?, errors = ?, finished_at = \(Self.nowSQL)
                     WHERE id = ? AND outcome = 'running'
                     """,
-                arguments: [outcome.rawValue, Self.json(counters), Self.json(errors), id])
+                arguments: [outcome.rawValue, StoredValue.json(counters), StoredValue.json(errors), id])
             try db.execute(
                 sql: "DELETE FROM sync_lease WHERE gateway_id = ? AND holder = ?", arguments: [gatewayId, holder.token])
         }
@@ -105,18 +105,16 @@ extension SQLiteStore: SyncRunLog {
 
     static func syncRun(_ row: Row) throws -> SyncRunRecord {
         let id: Int64 = row["id"]
-        let counters = try JSONDecoder().decode(SyncCounters.self, from: Data((row["counters"] as String).utf8))
-        let errors = try JSONDecoder().decode([String].self, from: Data((row["errors"] as String).utf8))
+        let key = "id \(id)"
+        let counters = try StoredValue.decodeJSON(row["counters"], as: SyncCounters.self, column: "counters", table: "sync_runs", key: key)
+        let errors = try StoredValue.decodeJSON(row["errors"], as: [String].self, column: "errors", table: "sync_runs", key: key)
         return SyncRunRecord(
-            id: id, gatewayId: row["gateway_id"], trigger: SyncTrigger(rawValue: row["trigger"]) ?? .cli,
-            requestedBy: row["requested_by"], phase: SyncPhase(rawValue: row["phase"]) ?? .done,
-            outcome: SyncOutcome(rawValue: row["outcome"]) ?? .failed, startedAt: Timestamp(microseconds: row["started_at"]),
+            id: id, gatewayId: row["gateway_id"],
+            trigger: try StoredValue.decode(row["trigger"], as: SyncTrigger.self, column: "trigger", table: "sync_runs", key: key),
+            requestedBy: row["requested_by"],
+            phase: try StoredValue.decode(row["phase"], as: SyncPhase.self, column: "phase", table: "sync_runs", key: key),
+            outcome: try StoredValue.decode(row["outcome"], as: SyncOutcome.self, column: "outcome", table: "sync_runs", key: key),
+            startedAt: Timestamp(microseconds: row["started_at"]),
             finishedAt: Timestamp(column: row["finished_at"]), counters: counters, errors: errors)
-    }
-
-    static func json<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }
