@@ -26,7 +26,13 @@ public final class ControlClient: GatewayService {
             configuration: .init(timeout: .init(connect: .seconds(30)), connectionPool: .init(idleTimeout: .seconds(10))))
     }
 
-    deinit { try? http.syncShutdown() }
+    // Never `syncShutdown` here: the last reference can go on a cooperative thread while a
+    // stream's connection is still closing, and blocking that thread until it has can stall the
+    // whole process.
+    deinit {
+        let http = self.http
+        Task.detached { try? await http.shutdown() }
+    }
 
     /// A client on `path` when a controller answers there; nil when nobody serves it (no file, a
     /// socket a dead controller left). Throws the controller's refusal when it answers but will
@@ -119,11 +125,13 @@ public final class ControlClient: GatewayService {
                     for try await chunk in response.body {
                         pending.append(contentsOf: chunk.readableBytesView)
                         var batch: [HubEvent] = []
-                        while let newline = pending.firstIndex(of: 0x0A) {
-                            let line = pending[pending.startIndex..<newline]
-                            pending = Data(pending[pending.index(after: newline)...])
+                        var start = pending.startIndex
+                        while let newline = pending[start...].firstIndex(of: 0x0A) {
+                            let line = pending[start..<newline]
                             if !line.isEmpty { batch.append(try decoder.decode(HubEvent.self, from: line)) }
+                            start = pending.index(after: newline)
                         }
+                        pending = Data(pending[start...])  // the unfinished line, once per chunk
                         if !batch.isEmpty { continuation.yield(batch) }
                     }
                     continuation.finish()

@@ -128,9 +128,9 @@ struct ControlRoutes: Sendable {
             var lastWrite = ContinuousClock.now
             for await delivery in live {
                 switch delivery {
-                case .event(let event) where event.seq > cursor:
-                    try await writer.write(try ControlReply.line(event))
-                    cursor = event.seq
+                case .event(let shared) where shared.event.seq > cursor:
+                    try await writer.write(ByteBuffer(data: try shared.wireForm(ControlReply.lineData)))
+                    cursor = shared.event.seq
                     lastWrite = .now
                 case .event: break
                 case .tick:
@@ -172,9 +172,14 @@ enum ControlReply {
     }
 
     static func line<T: Encodable>(_ value: T) throws -> ByteBuffer {
+        ByteBuffer(data: try lineData(value))
+    }
+
+    /// `value` as one line of NDJSON.
+    static func lineData<T: Encodable>(_ value: T) throws -> Data {
         var data = try encoder.encode(value)
         data.append(0x0A)
-        return ByteBuffer(data: data)
+        return data
     }
 
     static func error(_ status: HTTPResponse.Status, _ message: String, holder: String? = nil, run: Int64? = nil) throws -> Response {

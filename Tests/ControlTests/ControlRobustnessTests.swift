@@ -1,6 +1,7 @@
 import Control
 import Core
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -103,14 +104,31 @@ struct ControlRobustnessTests {
         await h.stop()
     }
 
+    @Test func everySubscriberSharesOneWireFormOfAnEvent() async throws {
+        let hub = HubBroadcast(limit: 10)
+        let (a, b) = (hub.subscribe(), hub.subscribe())
+        hub.publish(HubEvent(
+            gatewayId: "g", seq: 1, eventId: "e1", entityType: "RestApi", action: .update, entityId: "a", eventData: "{}",
+            originatedAt: .now, processedAt: .now))
+        var (ia, ib) = (a.makeAsyncIterator(), b.makeAsyncIterator())
+        guard case .event(let first)? = await ia.next(), case .event(let second)? = await ib.next() else {
+            Issue.record("a subscriber missed the event")
+            return
+        }
+        let encodes = Mutex(0)
+        let one = try first.wireForm { _ in encodes.withLock { $0 += 1 }; return Data("one".utf8) }
+        let two = try second.wireForm { _ in encodes.withLock { $0 += 1 }; return Data("two".utf8) }
+        #expect(first === second && one == two && encodes.withLock { $0 } == 1)
+    }
+
     @Test func aSlowSubscriberIsEndedAndTheOthersKeepEveryEvent() async throws {
         let hub = HubBroadcast(limit: 10)
         let slow = hub.subscribe()
         let fast = hub.subscribe()
         let reader = Task {
             var seqs: [Int64] = []
-            for await case .event(let event) in fast {
-                seqs.append(event.seq)
+            for await case .event(let shared) in fast {
+                seqs.append(shared.event.seq)
                 if seqs.count == 50 { break }
             }
             return seqs

@@ -9,7 +9,7 @@ public final class HubBroadcast: Sendable {
     /// What a subscriber receives: an event, or word that `keepAlive` passed (so a stream can
     /// show it is alive while nothing happens).
     public enum Delivery: Sendable {
-        case event(HubEvent)
+        case event(SharedEvent)
         case tick
     }
 
@@ -19,10 +19,11 @@ public final class HubBroadcast: Sendable {
     public init(limit: Int = 10_000) { self.limit = limit }
 
     public func publish(_ event: HubEvent) {
+        let shared = SharedEvent(event)
         let behind = subscribers.withLock { subscribers in
             var behind: [AsyncStream<Delivery>.Continuation] = []
             for (id, continuation) in subscribers {
-                if case .dropped = continuation.yield(.event(event)) {
+                if case .dropped = continuation.yield(.event(shared)) {
                     behind.append(continuation)
                     subscribers[id] = nil
                 }
@@ -59,4 +60,24 @@ public final class HubBroadcast: Sendable {
     }
 
     public var subscriberCount: Int { subscribers.withLock { $0.count } }
+}
+
+/// An applied event as every subscriber gets it: its wire form is made once, by the first stream
+/// that writes it, and shared by the others (64 consoles do not encode each event 64 times).
+public final class SharedEvent: Sendable {
+    public let event: HubEvent
+    private let wire = Mutex<Data?>(nil)
+
+    init(_ event: HubEvent) { self.event = event }
+
+    /// The event's wire form: made by `encode` the first time, the same bytes afterwards.
+    public func wireForm(_ encode: (HubEvent) throws -> Data) throws -> Data {
+        if let made = wire.withLock({ $0 }) { return made }
+        let made = try encode(event)
+        return wire.withLock { stored in
+            if let stored { return stored }
+            stored = made
+            return made
+        }
+    }
 }

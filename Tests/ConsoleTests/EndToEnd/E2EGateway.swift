@@ -126,6 +126,7 @@ struct E2EGateway {
 
     func remove() {
         for path in [Self.config, Self.key, Self.store, Self.store + "-wal", Self.store + "-shm"] { try? FileManager.default.removeItem(atPath: path) }
-        postgres?.stop()
+        // (Stopping a cluster waits for it: off the cooperative pool the test's defer runs on.)
+        if let postgres { Thread.detachNewThread { postgres.stop() } }
     }
 }
