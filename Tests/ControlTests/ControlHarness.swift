@@ -26,11 +26,23 @@ struct ControlHarness {
             store: store, engine: engine, platform: platform, thresholds: LagThresholds(), actor: Actor(user: "controller", clientAddress: nil))
         let server = ControlServer(path: path, service: service, policy: policy, hub: hub, logger: .silent("test"), idleTimeout: idleTimeout)
         let task = try await server.start()
-        guard let client = try await ControlClient.connect(path: path, environment: environment) else {
+        guard let client = try await connect(path: path, environment: environment) else {
             task.cancel()
             throw HarnessError.process("the control socket \(path) does not answer")
         }
         return ControlHarness(directory: directory, path: path, hub: hub, client: client, task: task)
+    }
+
+    /// `ControlClient.connect` on a socket that serves: a whoami that times out (3 s, as long as
+    /// the CLI waits before it uses the store) only means a loaded machine, as at the start of
+    /// `swift test`, so it is asked again for up to 30 s.
+    static func connect(path: String, environment: [String: String] = [:]) async throws -> ControlClient? {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let client = try await ControlClient.connect(path: path, environment: environment) { return client }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
     }
 
     func stop() async {

@@ -23,13 +23,13 @@ struct ControlRobustnessTests {
         let policy = AccessPolicy(viewers: [], operators: [], serviceUID: getuid())
         let server = ControlServer(path: path, service: service, policy: policy, hub: HubBroadcast(), logger: .silent("test"))
         let first = try await server.start()
-        #expect(try await ControlClient.connect(path: path, environment: [:]) != nil, "the stale socket was replaced")
+        #expect(try await ControlHarness.connect(path: path) != nil, "the stale socket was replaced")
 
         // A second controller on the same path is refused, naming the one serving it
         let second = ControlServer(path: path, service: service, policy: policy, hub: HubBroadcast(), logger: .silent("test"))
         let error = await #expect(throws: ControlSocketError.self) { _ = try await second.start() }
         #expect(error?.description.contains("another gwops controller (pid \(getpid())) is serving \(path)") == true, "\(String(describing: error))")
-        #expect(try await ControlClient.connect(path: path, environment: [:]) != nil, "the first still serves")
+        #expect(try await ControlHarness.connect(path: path) != nil, "the first still serves")
         first.cancel()
         _ = await first.result
         #expect(!FileManager.default.fileExists(atPath: path), "a controller that stops removes its socket")

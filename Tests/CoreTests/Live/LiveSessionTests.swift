@@ -42,7 +42,9 @@ struct LiveSessionTests {
             let connected = Counter()
             let live = Task { try await session(f, h, sync: SyncEndToEndTests.engine(f, h), connected: connected).run() }
             defer { live.cancel() }
-            try await waitUntil(seconds: 20) { connected.count == 1 }
+            // (A precondition, not a measure: at the start of `swift test` dozens of suites start
+            // at once on two cores, and a first connection with its sync was seen to take 20 s.)
+            try await waitUntil(seconds: 60) { connected.count == 1 }
             try await body(f, h, connected)
         }
     }
