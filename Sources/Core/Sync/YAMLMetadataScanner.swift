@@ -84,10 +84,10 @@ struct YAMLMetadataScanner {
             guard started else { return nil }  // an indented first line
             // A line skipped unread must not open a quoted scalar that runs on over the next
             // lines (it could swallow `spec:`): an odd count of either quote declines.
-            if section == .other { if hasOddQuotes(start, end) { return nil } else { continue } }
+            if section == .other { if mayRunOn(start, end) { return nil } else { continue } }
             if childIndent == nil { childIndent = indent }
             guard let child = childIndent, indent >= child else { return nil }
-            if indent > child { if hasOddQuotes(start, end) { return nil } else { continue } }
+            if indent > child { if mayRunOn(start, end) { return nil } else { continue } }
             guard let (key, colon) = key(start, end), !equals(key, "<<") else { return nil }
             let field: (WritableKeyPath<YAMLMetadata, String?>, Seen)? =
                 if section == .metadata, equals(key, "name") { (\.handle, .name) }
@@ -169,14 +169,13 @@ struct YAMLMetadataScanner {
         return .scalar(isNull ? nil : plain)
     }
 
-    /// Whether a value beside the fields is complete on its line: a quoted or flow value that
-    /// opens must close here, and a plain one must not hold `: `.
-    /// Whether a line skipped unread may open a quoted scalar that runs on over the next lines:
-    /// an odd count of either quote, or a quote where a scalar can start (the line's start, after
-    /// a space or `:,[{`) that does not close on the line. A quote inside a plain word (`v'alue`)
-    /// is a character, and can hide an opening quote from the count alone (found by
-    /// FuzzYAMLMetadata in CI).
-    private func hasOddQuotes(_ start: Int, _ end: Int) -> Bool {
+    /// Whether a line skipped unread may open a scalar or collection that runs on over the next
+    /// lines (and could swallow `spec:`): an odd count of either quote, or a quote or `[`/`{`
+    /// where one can start (the line's start, after a space or `:,[{`) that does not close on the
+    /// line. A quote inside a plain word (`v'alue`) is a character, and can hide an opening quote
+    /// from the count alone; a flow collection may continue on lines indented less than it, even
+    /// at the top level (both found by FuzzYAMLMetadata in CI).
+    private func mayRunOn(_ start: Int, _ end: Int) -> Bool {
         var single = 0, double = 0
         for i in start..<end {
             if b[i] == UInt8(ascii: "'") { single += 1 } else if b[i] == UInt8(ascii: "\"") { double += 1 }
@@ -191,10 +190,15 @@ struct YAMLMetadataScanner {
                 i = close + 1
                 continue
             }
+            // A flow collection that closes has only a comment after it: the line is done.
+            if c == UInt8(ascii: "[") || c == UInt8(ascii: "{"), opensHere { return !flowCloses(i, end) }
             i += 1
         }
         return false
     }
+
+    /// Whether a value beside the fields is complete on its line: a quoted or flow value that
+    /// opens must close here, and a plain one must not hold `: `.
 
     private func isComplete(_ start: Int, _ end: Int) -> Bool {
         switch value(start, end) {

@@ -93,6 +93,9 @@ struct YAMLMetadataTests {
             // A quote opened on a line skipped unread runs on and swallows `spec:` (found by FuzzYAMLMetadata)
             "params:\n    !  value: '{{ x\nspec:\n    displayName: D }}'\n",
             "metadata:\n    labels:\n        a: 'open\nspec:\n    version: v1'\n",
+            // A flow collection opened on a skipped line runs on at a lesser indent (found by FuzzYAMLMetadata)
+            "x:\n  [a,\nkind: b]\n",
+            "metadata:\n  l:\n    {a: 1,\n  name: x}\n",
         ] {
             #expect(YAMLMetadata.scanned(yaml) == nil, "\(yaml)")
         }
