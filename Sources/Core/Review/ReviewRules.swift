@@ -58,7 +58,35 @@ public enum ReviewRules {
     }
 }
 
+extension ReviewRules {
+    /// What an allowed decision does, given the reviewed artifact's row and dependents as they
+    /// are now. An approval deletes only the row that was reviewed, and only if no key or
+    /// subscription was added since (whoever approved was not shown them); otherwise the review
+    /// is superseded and nothing goes.
+    public static func outcome(_ decision: ReviewDecision, on review: OrphanReview, current: RowVersion?, dependents: Dependents) -> DecisionResult {
+        switch decision {
+        case .reject: return .rejected
+        case .confirmRetention: return .retentionConfirmed
+        case .approve:
+            guard current == review.rowVersion, dependents.apiKeys <= review.apiKeys, dependents.subscriptions <= review.subscriptions
+            else { return .superseded }
+            return .deleted(dependents)
+        }
+    }
+}
+
 extension DecisionResult {
+    /// The status a review ends with after this result; nil when nothing changes.
+    var reviewStatus: ReviewStatus? {
+        switch self {
+        case .deleted: .deleted
+        case .rejected: .rejected
+        case .retentionConfirmed: .retentionConfirmed
+        case .superseded: .superseded
+        case .refused: nil
+        }
+    }
+
     var auditWord: String {
         switch self {
         case .deleted: "deleted"

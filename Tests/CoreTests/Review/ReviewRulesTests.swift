@@ -64,3 +64,27 @@ extension ReviewRulesTests {
                 == .update(reviewId: 7, verdict: .deletedOnPlatform, status: .pending))
     }
 }
+
+extension ReviewRulesTests {
+    /// What an allowed decision does, as a table: (why, decision, the row now, dependents now,
+    /// the result). The reviewed row has 1 key and 2 subscriptions.
+    @Test(arguments: [
+        ("approve the reviewed row", ReviewDecision.approve, "same", 1, 2, DecisionResult.deleted(Dependents(apiKeys: 1, subscriptions: 2))),
+        ("approve with fewer dependents now", .approve, "same", 0, 1, .deleted(Dependents(apiKeys: 0, subscriptions: 1))),
+        ("approve a row redeployed since", .approve, "other", 1, 2, .superseded),
+        ("approve a row gone since", .approve, "gone", 0, 0, .superseded),
+        ("approve after a key was added", .approve, "same", 2, 2, .superseded),
+        ("approve after a subscription was added", .approve, "same", 1, 3, .superseded),
+        ("reject", .reject, "other", 5, 5, .rejected),
+        ("confirm retention", .confirmRetention, "gone", 0, 0, .retentionConfirmed),
+    ] as [(String, ReviewDecision, String, Int, Int, DecisionResult)])
+    func decisionOutcome(why: String, decision: ReviewDecision, now: String, keys: Int, subscriptions: Int, expected: DecisionResult) {
+        var reviewed = review(.pending, .deletedOnPlatform)
+        reviewed.apiKeys = 1
+        reviewed.subscriptions = 2
+        let current: RowVersion? = now == "same" ? row : now == "other" ? otherRow : nil
+        let result = ReviewRules.outcome(
+            decision, on: reviewed, current: current, dependents: Dependents(apiKeys: keys, subscriptions: subscriptions))
+        #expect(result == expected, "\(why)")
+    }
+}

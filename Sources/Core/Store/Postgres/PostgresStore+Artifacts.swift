@@ -161,29 +161,4 @@ extension PostgresStore: ArtifactStore {
             return counts
         }
     }
-
-    /// See `SQLiteStore.conditionalDelete`.
-    static func conditionalDelete(
-        uuid: String, expected: RowVersion, allowed: Dependents?, gatewayId: String, _ conn: PostgresConnection, _ logger: Logger
-    ) async throws -> Dependents? {
-        guard let current = try await fetchSummary(conn, uuid: uuid, lock: true, logger), current.rowVersion == expected else { return nil }
-        let dependents = try await dependents(of: uuid, conn, logger)
-        if let allowed, dependents.apiKeys > allowed.apiKeys || dependents.subscriptions > allowed.subscriptions { return nil }
-        try await conn.checkedQuery("DELETE FROM subscriptions WHERE artifact_uuid = \(uuid)", logger: logger)
-        try await conn.checkedQuery("DELETE FROM api_keys WHERE artifact_uuid = \(uuid)", logger: logger)
-        try await conn.checkedQuery("DELETE FROM artifacts WHERE uuid = \(uuid)", logger: logger)
-        _ = try await publish([ArtifactEvents.deletion(current)], gatewayId: gatewayId, on: conn, logger: logger, describesChanges: true)
-        return dependents
-    }
-
-    /// See `SQLiteStore.conditionalRetain`.
-    static func conditionalRetain(uuid: String, expected: RowVersion, gatewayId: String, _ conn: PostgresConnection, _ logger: Logger) async throws -> Bool {
-        guard var current = try await fetchSummary(conn, uuid: uuid, lock: true, logger), current.rowVersion == expected else { return false }
-        guard current.desiredState != .undeployed else { return true }
-        try await conn.checkedQuery(
-            "UPDATE artifacts SET desired_state = 'undeployed', updated_at = clock_timestamp() WHERE uuid = \(uuid)", logger: logger)
-        current.desiredState = .undeployed
-        _ = try await publish([ArtifactEvents.retention(current)], gatewayId: gatewayId, on: conn, logger: logger, describesChanges: true)
-        return true
-    }
 }

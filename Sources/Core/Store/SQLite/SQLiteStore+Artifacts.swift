@@ -172,33 +172,4 @@ extension SQLiteStore: ArtifactStore {
             return counts
         }
     }
-
-    /// Deletes the artifact, its subscriptions and keys, and publishes the DELETE event, when the
-    /// row is still `expected`. Runs inside the caller's transaction.
-    static func conditionalDelete(
-        uuid: String, expected: RowVersion, allowed: Dependents? = nil, gatewayId: String, _ db: Database
-    ) throws -> Dependents? {
-        guard let current = try fetchSummary(db, uuid: uuid), current.rowVersion == expected else { return nil }
-        let dependents = try dependents(of: uuid, db)
-        // Keys or subscriptions created after the review were not shown to whoever approved.
-        if let allowed, dependents.apiKeys > allowed.apiKeys || dependents.subscriptions > allowed.subscriptions { return nil }
-        try db.execute(sql: "DELETE FROM subscriptions WHERE artifact_uuid = ?", arguments: [uuid])
-        try db.execute(sql: "DELETE FROM api_keys WHERE artifact_uuid = ?", arguments: [uuid])
-        try db.execute(sql: "DELETE FROM artifacts WHERE uuid = ?", arguments: [uuid])
-        _ = try publish([ArtifactEvents.deletion(current)], gatewayId: gatewayId, in: db, describesChanges: true)
-        return dependents
-    }
-
-    /// Sets the artifact undeployed (keys and subscriptions kept) when the row is still `expected`.
-    /// Returns false when the row changed or is gone.
-    static func conditionalRetain(uuid: String, expected: RowVersion, gatewayId: String, _ db: Database) throws -> Bool {
-        guard var current = try fetchSummary(db, uuid: uuid), current.rowVersion == expected else { return false }
-        guard current.desiredState != .undeployed else { return true }
-        try db.execute(
-            sql: "UPDATE artifacts SET desired_state = 'undeployed', updated_at = \(nowSQL) WHERE uuid = ?",
-            arguments: [uuid])
-        current.desiredState = .undeployed
-        _ = try publish([ArtifactEvents.retention(current)], gatewayId: gatewayId, in: db, describesChanges: true)
-        return true
-    }
 }
