@@ -55,4 +55,8 @@ extension PostgresStore: SQLStore {
     public func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
         try await reading(operation) { conn in try await body(PostgresSession(conn: conn, logger: logger)) }
     }
+
+    public func autocommit(_ operation: String, _ sql: SQL) async throws {
+        try await reading(operation) { conn in try await conn.checkedQuery(PostgresSession.query(sql), logger: logger) }
+    }
 }

@@ -58,6 +58,7 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
         case value(SQLValue)
         case now
         case micros(String)
+        case nowMicros
         case forUpdate
     }
 
@@ -69,6 +70,8 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
 
     /// The database clock.
     public static let now = SQL(parts: [.now])
+    /// The database clock in microseconds.
+    public static let nowMicros = SQL(parts: [.nowMicros])
     /// `FOR UPDATE` where the dialect locks rows.
     public static let forUpdate = SQL(parts: [.forUpdate])
     /// A time column read as microseconds.
@@ -103,6 +106,7 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
                 if case .time = v { text += dialect.placeholder(values.count, time: true) } else { text += dialect.placeholder(values.count, time: false) }
             case .now: text += dialect.now
             case .micros(let column): text += dialect.micros(column)
+            case .nowMicros: text += dialect.micros(dialect.now)
             case .forUpdate: text += dialect.forUpdate
             }
         }

@@ -28,6 +28,14 @@ public struct StoreRow: Sendable {
 
     func int(_ i: Int) throws -> Int { Int(try int64(i)) }
 
+    func double(_ i: Int) throws -> Double {
+        switch values[i] {
+        case .double(let d): return d
+        case .int(let n): return Double(n)
+        default: throw wrongType(i, "a number")
+        }
+    }
+
     func time(_ i: Int) throws -> Timestamp { Timestamp(microseconds: try int64(i)) }
 
     func optionalTime(_ i: Int) throws -> Timestamp? { try optionalInt64(i).map { Timestamp(microseconds: $0) } }
@@ -83,6 +91,9 @@ extension StoreSession {
 public protocol SQLStore: GatewayStore {
     /// Runs `body` in one write transaction, mapping failures to `StorageError`.
     func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T
-    /// Runs `body` in one read snapshot.
+    /// Runs `body` in one read (a snapshot on SQLite).
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T
+    /// Runs one statement on its own: no transaction around it where the backend can skip one
+    /// (a replica's cursor write is one round trip per applied batch on PostgreSQL).
+    func autocommit(_ operation: String, _ sql: SQL) async throws
 }

@@ -57,6 +57,11 @@ extension SQLiteStore: SQLStore {
     public func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
         try await readSnapshot(operation) { db in try InlineExecutor.run(SQLiteSession(db: db), body) }
     }
+
+    public func autocommit(_ operation: String, _ sql: SQL) async throws {
+        let (text, values) = sql.rendered(for: .sqlite)
+        try await writeTransaction(operation) { db in try db.cachedStatement(sql: text).execute(arguments: SQLiteSession.arguments(values)) }
+    }
 }
 
 /// Runs async code to the end on the calling thread: a task whose jobs this thread runs as they
@@ -74,8 +79,7 @@ final class InlineExecutor: TaskExecutor {
     }
 
     /// `body(session)`, run on this thread. The session never leaves it.
-    static func run<S, T: Sendable>(_ session: S, _ body: @escaping @Sendable (any StoreSession) async throws -> T) throws -> T
-    where S: StoreSession {
+    static func run<T: Sendable>(_ session: any StoreSession, _ body: @escaping @Sendable (any StoreSession) async throws -> T) throws -> T {
         let executor = InlineExecutor()
         let outcome = Outcome<T>()
         let pinned = Pinned(session)
@@ -99,8 +103,8 @@ final class InlineExecutor: TaskExecutor {
     }
 
     /// A value that stays on the thread `run` was called on (its task runs only there).
-    private struct Pinned<V>: @unchecked Sendable {
-        let value: V
-        init(_ value: V) { self.value = value }
+    private struct Pinned: @unchecked Sendable {
+        let value: any StoreSession
+        init(_ value: any StoreSession) { self.value = value }
     }
 }
