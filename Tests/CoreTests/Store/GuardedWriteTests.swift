@@ -17,6 +17,42 @@ struct GuardedWriteTests {
         }
     }
 
+    @Test func aFullWriteIsDecidedFromTheStoredRowAlone() {
+        let incoming = Fixtures.artifact("a", deployedAt: t1)
+        let stored = Fixtures.summary("a", deployedAt: t0)
+        var gatewayManaged = stored
+        gatewayManaged.origin = .gatewayAPI
+        let cases: [(String, ArtifactSummary?, Artifact, WriteOutcome)] = [
+            ("absent", nil, incoming, .inserted),
+            ("older stored", stored, incoming, .updated),
+            ("same time", stored, Fixtures.artifact("a", deployedAt: t0), .stale),
+            ("newer stored", Fixtures.summary("a", deployedAt: t1), Fixtures.artifact("a", deployedAt: t0), .stale),
+            ("untimed write over a timed row", stored, Fixtures.artifact("a", deployedAt: nil), .stale),
+            ("managed through the gateway API", gatewayManaged, incoming,
+             .rejected("artifact a is managed through the gateway API, not the control plane")),
+        ]
+        for (why, stored, incoming, expected) in cases {
+            #expect(GuardedWrite.outcome(stored: stored, incoming: incoming) == expected, "\(why)")
+        }
+    }
+
+    @Test func aStatusChangeAppliesToANewerDeploymentOrTheSameOneInAnotherState() {
+        let stored = Fixtures.summary("a", deployedAt: t0)  // dep-a, deployed
+        var gatewayManaged = stored
+        gatewayManaged.origin = .gatewayAPI
+        let cases: [(String, ArtifactSummary, StatusChange, Bool)] = [
+            ("newer deployment", stored, StatusChange(uuid: "a", kind: .restApi, state: .deployed, deploymentId: "dep-b", deployedAt: t1), true),
+            ("same deployment, undeployed", stored, StatusChange(uuid: "a", kind: .restApi, state: .undeployed, deploymentId: "dep-a", deployedAt: t0), true),
+            ("same deployment, same state", stored, StatusChange(uuid: "a", kind: .restApi, state: .deployed, deploymentId: "dep-a", deployedAt: t0), false),
+            ("same time, other deployment", stored, StatusChange(uuid: "a", kind: .restApi, state: .undeployed, deploymentId: "dep-x", deployedAt: t0), false),
+            ("older", Fixtures.summary("a", deployedAt: t1), StatusChange(uuid: "a", kind: .restApi, state: .undeployed, deploymentId: "dep-a", deployedAt: t0), false),
+            ("managed through the gateway API", gatewayManaged, StatusChange(uuid: "a", kind: .restApi, state: .undeployed, deploymentId: "dep-b", deployedAt: t1), false),
+        ]
+        for (why, stored, change, applies) in cases {
+            #expect(GuardedWrite.appliesStatus(change, to: stored) == applies, "\(why)")
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func insertWhenAbsentPublishesCreate(backend: Backend) async throws {
         let f = try await StoreFixture.make(backend)

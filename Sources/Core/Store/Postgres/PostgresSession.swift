@@ -56,6 +56,13 @@ extension PostgresStore: SQLStore {
         try await reading(operation) { conn in try await body(PostgresSession(conn: conn, logger: logger)) }
     }
 
+    public func snapshot<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
+        try await transaction(operation) { conn in
+            try await conn.checkedQuery("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+            return try await body(PostgresSession(conn: conn, logger: logger))
+        }
+    }
+
     public func autocommit(_ operation: String, _ sql: SQL) async throws {
         try await reading(operation) { conn in try await conn.checkedQuery(PostgresSession.query(sql), logger: logger) }
     }

@@ -230,14 +230,6 @@ public final class PostgresStore: Sendable {
 
 extension PostgresStore: GatewayStore {}
 
-/// SQL fragments for timestamps as microseconds.
-enum PG {
-    /// `col` read as microseconds since the epoch.
-    static func micros(_ column: String) -> String { "(extract(epoch from \(column)) * 1000000)::bigint" }
-    /// The database clock as microseconds.
-    static let nowMicros = "(extract(epoch from clock_timestamp()) * 1000000)::bigint"
-}
-
 extension PostgresQuery {
     /// A query from trusted SQL text (migrations), no binds.
     init(unsafeSQL: String) {

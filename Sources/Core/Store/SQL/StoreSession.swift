@@ -93,6 +93,9 @@ public protocol SQLStore: GatewayStore {
     func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T
     /// Runs `body` in one read (a snapshot on SQLite).
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T
+    /// Runs `body` in one consistent snapshot across statements (a read-only transaction at
+    /// REPEATABLE READ on PostgreSQL).
+    func snapshot<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T
     /// Runs one statement on its own: no transaction around it where the backend can skip one
     /// (a replica's cursor write is one round trip per applied batch on PostgreSQL).
     func autocommit(_ operation: String, _ sql: SQL) async throws

@@ -58,6 +58,10 @@ extension SQLiteStore: SQLStore {
         try await readSnapshot(operation) { db in try InlineExecutor.run(SQLiteSession(db: db), body) }
     }
 
+    public func snapshot<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
+        try await read(operation, body)
+    }
+
     public func autocommit(_ operation: String, _ sql: SQL) async throws {
         let (text, values) = sql.rendered(for: .sqlite)
         try await writeTransaction(operation) { db in try db.cachedStatement(sql: text).execute(arguments: SQLiteSession.arguments(values)) }

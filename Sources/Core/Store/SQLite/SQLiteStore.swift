@@ -20,9 +20,6 @@ public final class SQLiteStore: Sendable {
     public var backendName: String { "sqlite" }
     public var location: String { path }
 
-    /// SQL for "now" from the database clock, in microseconds.
-    static let nowSQL = "CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)"
-
     /// WAL size kept after a checkpoint resets it; the WAL is also truncated to zero at the last close.
     static let walSizeLimit = 64 << 20
 
@@ -76,7 +73,7 @@ public final class SQLiteStore: Sendable {
                     try db.execute(
                         sql: """
                             INSERT INTO gateway_states(gateway_id, head_seq, version_id, updated_at)
-                            VALUES (?, 0, '', \(Self.nowSQL)) ON CONFLICT(gateway_id) DO NOTHING
+                            VALUES (?, 0, '', \(SQLDialect.sqlite.now)) ON CONFLICT(gateway_id) DO NOTHING
                             """,
                         arguments: [gatewayId])
                 }
@@ -228,12 +225,6 @@ public final class SQLiteStore: Sendable {
     }
 }
 
-extension Timestamp {
-    init?(column value: Int64?) {
-        guard let value else { return nil }
-        self.init(microseconds: value)
-    }
-}
 extension SQLiteStore: GatewayStore {}
 
 extension SQLiteStore {
