@@ -99,39 +99,15 @@ public final class PostgresStore: Sendable {
     public func close() { runner.cancel() }
 
     private func migrate() async throws {
-        try await client.withTransaction(logger: logger) { conn in
-            // One migrator at a time across every process sharing the database.
-            try await conn.query("SELECT pg_advisory_xact_lock(7346023841)", logger: logger)
-            try await conn.query(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-                logger: logger)
-            var applied = Set<String>()
-            for try await id in try await conn.query("SELECT id FROM schema_migrations", logger: logger).decode(String.self) {
-                applied.insert(id)
-            }
-            for migration in PostgresSchema.migrations where !applied.contains(migration.id) {
-                for statement in migration.sql {
-                    try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-                try await conn.query("INSERT INTO schema_migrations(id) VALUES (\(migration.id))", logger: logger)
-            }
-        }
+        try await transaction("migrate") { conn in try await Schema.migrate(PostgresSession(conn: conn, logger: logger)) }
     }
 
     /// A read-only session never migrates: refuses, in words, a database without the gwops
     /// schema or with one older than this binary.
     private func checkSchema() async throws {
-        var applied = Set<String>()
-        do {
-            for try await id in try await client.query("SELECT id FROM schema_migrations", logger: logger).decode(String.self) {
-                applied.insert(id)
-            }
-        } catch let e as PSQLError where e.serverInfo?[.sqlState] == "42P01" {
-            // undefined_table: nothing ever migrated this database.
-        }
-        let missing = PostgresSchema.migrations.map { $0.id }.filter { !applied.contains($0) }
+        let missing = try await reading("check schema") { conn in try await Schema.missing(PostgresSession(conn: conn, logger: logger)) }
         guard missing.isEmpty else {
-            throw StorageError.open(location: location, reason: StoreSchema.notReadyReason(missing: missing, none: applied.isEmpty))
+            throw StorageError.open(location: location, reason: StoreSchema.notReadyReason(missing: missing, none: missing.count == Schema.steps.count))
         }
     }
 

@@ -54,7 +54,7 @@ public final class SQLiteStore: Sendable {
             if readonly {
                 try pool.read { db in try Self.checkSchema(db, path: path) }
             } else {
-                try SQLiteSchema.migrate(pool)
+                try Self.migrate(pool)
             }
             stored = try pool.read { db in
                 try String.fetchOne(db, sql: "SELECT gateway_id FROM gateway_states LIMIT 1")
@@ -103,10 +103,21 @@ public final class SQLiteStore: Sendable {
 
     /// A read-only session never migrates: a store older than this binary is refused in words.
     static func checkSchema(_ db: Database, path: String) throws {
-        let missing = try SQLiteSchema.missing(db)
+        let missing = try InlineExecutor.run(SQLiteSession(db: db)) { try await Schema.missing($0) }
         if missing.isEmpty { return }
         throw StorageError.open(
-            location: path, reason: StoreSchema.notReadyReason(missing: missing, none: missing.count == SQLiteSchema.steps.count))
+            location: path, reason: StoreSchema.notReadyReason(missing: missing, none: missing.count == Schema.steps.count))
+    }
+
+    /// Brings the store to this binary's schema in one IMMEDIATE transaction (see `Schema.migrate`).
+    static func migrate(_ pool: DatabasePool) throws {
+        if try pool.read({ db in try InlineExecutor.run(SQLiteSession(db: db)) { try await Schema.missing($0) } }).isEmpty { return }
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try InlineExecutor.run(SQLiteSession(db: db)) { try await Schema.migrate($0) }
+                return .commit
+            }
+        }
     }
 
     static func directory(of path: String) -> String {
