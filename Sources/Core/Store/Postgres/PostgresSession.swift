@@ -18,10 +18,6 @@ struct PostgresSession: StoreSession {
         }
     }
 
-    func publish(_ events: [NewEvent], gatewayId: String, describesChanges: Bool) async throws -> [Int64?] {
-        try await PostgresStore.publish(events, gatewayId: gatewayId, on: conn, logger: logger, describesChanges: describesChanges)
-    }
-
     static func query(_ sql: SQL) -> PostgresQuery {
         let (text, values) = sql.rendered(for: .postgres)
         var binds = PostgresBindings(capacity: values.count)

@@ -204,7 +204,11 @@ public final class PostgresStore: Sendable {
     }
 }
 
-extension PostgresStore: GatewayStore {}
+extension PostgresStore: GatewayStore {
+    public func changeSignals(fallbackPoll: Duration) -> AsyncStream<Void> {
+        NotificationWatcher.signals(config: connectionConfig, channel: Self.channel, fallbackPoll: fallbackPoll, logger: logger)
+    }
+}
 
 extension PostgresQuery {
     /// A query from trusted SQL text (migrations), no binds.

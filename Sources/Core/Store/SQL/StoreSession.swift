@@ -59,8 +59,6 @@ public protocol StoreSession {
     /// Runs a query and hands each row, in order, to `row` (rows are not gathered first: a
     /// listing of 100,000 artifacts streams). `table` names the rows in a `corruptRow`.
     func forEach(_ sql: SQL, table: String, _ row: (StoreRow) throws -> Void) async throws
-    /// Publishes hub events inside this transaction (the backends order seqs their own way).
-    func publish(_ events: [NewEvent], gatewayId: String, describesChanges: Bool) async throws -> [Int64?]
 }
 
 extension StoreSession {

@@ -23,10 +23,6 @@ struct SQLiteSession: StoreSession {
         }
     }
 
-    func publish(_ events: [NewEvent], gatewayId: String, describesChanges: Bool) async throws -> [Int64?] {
-        try SQLiteStore.publish(events, gatewayId: gatewayId, in: db, describesChanges: describesChanges)
-    }
-
     static func arguments(_ values: [SQLValue]) -> StatementArguments {
         StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
             switch value {

@@ -236,7 +236,11 @@ public final class SQLiteStore: Sendable {
     }
 }
 
-extension SQLiteStore: GatewayStore {}
+extension SQLiteStore: GatewayStore {
+    public func changeSignals(fallbackPoll: Duration) -> AsyncStream<Void> {
+        DataVersionWatcher.signals(path: path, fallbackPoll: fallbackPoll)
+    }
+}
 
 extension SQLiteStore {
     /// Busy handler for a locked database: retry every 0.2 ms for the first 20 ms, then every

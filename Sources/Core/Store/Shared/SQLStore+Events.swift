@@ -1,7 +1,9 @@
+import Foundation
+
 extension SQLStore {
     public func publish(_ events: [NewEvent]) async throws -> [Int64?] {
         let gatewayId = self.gatewayId
-        return try await write("publish events") { s in try await s.publish(events, gatewayId: gatewayId, describesChanges: false) }
+        return try await write("publish events") { s in try await s.publish(events, gatewayId: gatewayId) }
     }
 
     static var eventColumns: SQL {
@@ -95,5 +97,38 @@ extension SQLStore {
 
     public func databaseNow() async throws -> Timestamp {
         try await read("read clock") { s in try await Self.databaseNow(s) }
+    }
+}
+
+extension StoreSession {
+    /// Publishes `events` inside this write transaction (transactional outbox), seqs as
+    /// `EventSeqs.assign` gives them. The gateway row's lock makes publishers take turns (SQLite
+    /// has one writer anyway), so seqs follow commit order with no gaps; on PostgreSQL the
+    /// `NOTIFY` is delivered at commit.
+    func publish(_ events: [NewEvent], gatewayId: String, describesChanges: Bool = false) async throws -> [Int64?] {
+        guard !events.isEmpty else { return [] }
+        let head = try await int64("SELECT head_seq FROM gateway_states WHERE gateway_id = \(gatewayId) \(SQL.forUpdate)", table: "gateway_states") ?? 0
+        var taken = Set<String>()
+        // One probe of the unique (gateway_id, event_id) index per id, a few hundred ids a statement.
+        for chunk in stride(from: 0, to: events.count, by: 500).map({ events[$0..<min($0 + 500, events.count)] }) {
+            let ids = chunk.map { event -> SQL in "\(event.eventId)" }.joined(", ")
+            try await forEach("SELECT event_id FROM events WHERE gateway_id = \(gatewayId) AND event_id IN (\(ids))", table: "events") {
+                taken.insert(try $0.text(0))
+            }
+        }
+        let (rows, seqs) = EventSeqs.assign(events, after: head, taken: taken, describesChanges: describesChanges)
+        guard let last = rows.last?.seq else { return seqs }
+        for chunk in stride(from: 0, to: rows.count, by: 200).map({ rows[$0..<min($0 + 200, rows.count)] }) {
+            let values = chunk.map { row -> SQL in
+                let e = row.event
+                return "(\(gatewayId), \(row.seq), \(e.eventId), \(e.entityType), \(e.action), \(e.entityId), \(e.eventData), \(time: e.originatedAt), \(SQL.now))"
+            }.joined(", ")
+            try await execute(
+                "INSERT INTO events(gateway_id, seq, event_id, entity_type, action, entity_id, event_data, originated_at, processed_at) VALUES \(values)")
+        }
+        try await execute(
+            "UPDATE gateway_states SET head_seq = \(last), version_id = \(UUID().uuidString.lowercased()), updated_at = \(SQL.now) WHERE gateway_id = \(gatewayId)")
+        if dialect == .postgres { try await execute("SELECT pg_notify(\(PostgresStore.channel), \(gatewayId))") }
+        return seqs
     }
 }
