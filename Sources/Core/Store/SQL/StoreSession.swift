@@ -59,6 +59,9 @@ public protocol StoreSession {
     /// Runs a query and hands each row, in order, to `row` (rows are not gathered first: a
     /// listing of 100,000 artifacts streams). `table` names the rows in a `corruptRow`.
     func forEach(_ sql: SQL, table: String, _ row: (StoreRow) throws -> Void) async throws
+    /// Publishes hub events inside this write transaction, seqs as `EventSeqs.assign` gives them
+    /// (`publishPortably`, or a backend's faster statements for its hot path).
+    func publish(_ events: [NewEvent], gatewayId: String, describesChanges: Bool) async throws -> [Int64?]
 }
 
 extension StoreSession {

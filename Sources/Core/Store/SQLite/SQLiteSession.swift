@@ -23,6 +23,10 @@ struct SQLiteSession: StoreSession {
         }
     }
 
+    func publish(_ events: [NewEvent], gatewayId: String, describesChanges: Bool) async throws -> [Int64?] {
+        try await publishPortably(events, gatewayId: gatewayId, describesChanges: describesChanges)
+    }
+
     static func arguments(_ values: [SQLValue]) -> StatementArguments {
         StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
             switch value {

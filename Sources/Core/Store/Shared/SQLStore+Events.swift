@@ -101,11 +101,14 @@ extension SQLStore {
 }
 
 extension StoreSession {
-    /// Publishes `events` inside this write transaction (transactional outbox), seqs as
-    /// `EventSeqs.assign` gives them. The gateway row's lock makes publishers take turns (SQLite
-    /// has one writer anyway), so seqs follow commit order with no gaps; on PostgreSQL the
-    /// `NOTIFY` is delivered at commit.
-    func publish(_ events: [NewEvent], gatewayId: String, describesChanges: Bool = false) async throws -> [Int64?] {
+    func publish(_ events: [NewEvent], gatewayId: String) async throws -> [Int64?] {
+        try await publish(events, gatewayId: gatewayId, describesChanges: false)
+    }
+
+    /// Publishing in SQL both dialects read (SQLite's): lock the gateway row (SQLite has one
+    /// writer anyway), find which ids are taken, insert the batch with seqs as
+    /// `EventSeqs.assign` gives them, move the head. Seqs follow commit order with no gaps.
+    func publishPortably(_ events: [NewEvent], gatewayId: String, describesChanges: Bool) async throws -> [Int64?] {
         guard !events.isEmpty else { return [] }
         let head = try await int64("SELECT head_seq FROM gateway_states WHERE gateway_id = \(gatewayId) \(SQL.forUpdate)", table: "gateway_states") ?? 0
         var taken = Set<String>()
@@ -128,7 +131,6 @@ extension StoreSession {
         }
         try await execute(
             "UPDATE gateway_states SET head_seq = \(last), version_id = \(UUID().uuidString.lowercased()), updated_at = \(SQL.now) WHERE gateway_id = \(gatewayId)")
-        if dialect == .postgres { try await execute("SELECT pg_notify(\(PostgresStore.channel), \(gatewayId))") }
         return seqs
     }
 }
