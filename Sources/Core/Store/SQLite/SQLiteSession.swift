@@ -12,15 +12,23 @@ struct SQLiteSession: StoreSession {
 
     func execute(_ sql: SQL) async throws {
         let (text, values) = sql.rendered(for: .sqlite)
-        try db.cachedStatement(sql: text).execute(arguments: Self.arguments(values))
+        try statement(text, values).execute(arguments: Self.arguments(values))
     }
 
     func forEach(_ sql: SQL, table: String, _ row: (StoreRow) throws -> Void) async throws {
         let (text, values) = sql.rendered(for: .sqlite)
-        let cursor = try Row.fetchCursor(db.cachedStatement(sql: text), arguments: Self.arguments(values))
+        let cursor = try Row.fetchCursor(statement(text, values), arguments: Self.arguments(values))
         while let r = try cursor.next() {
             try row(StoreRow(values: (0..<r.count).map { Self.value(r[$0] as DatabaseValue) }, table: table))
         }
+    }
+
+    /// The compiled statement: kept in the connection's cache when it has few values (the same
+    /// text comes back), compiled each time when it has many (a batch's multi-row insert or id
+    /// probe differs by batch size, and caching every size would grow the cache for as long as
+    /// the controller runs).
+    private func statement(_ text: String, _ values: [SQLValue]) throws -> Statement {
+        values.count <= 32 ? try db.cachedStatement(sql: text) : try db.makeStatement(sql: text)
     }
 
     func publish(_ events: [NewEvent], gatewayId: String, describesChanges: Bool) async throws -> [Int64?] {
