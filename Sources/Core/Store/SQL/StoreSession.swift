@@ -79,6 +79,13 @@ extension StoreSession {
         return result
     }
 
+    /// How many rows a statement changed: it ends in `RETURNING 1`, one row per row changed.
+    func changed(_ sql: SQL, table: String) async throws -> Int {
+        var count = 0
+        try await forEach(sql, table: table) { _ in count += 1 }
+        return count
+    }
+
     /// The first column of the first row as an integer (a count, an id), or nil.
     func int64(_ sql: SQL, table: String) async throws -> Int64? {
         try await first(sql, table: table) { try $0.optionalInt64(0) } ?? nil

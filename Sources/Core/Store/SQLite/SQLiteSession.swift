@@ -71,8 +71,7 @@ extension SQLiteStore: SQLStore {
     }
 
     public func autocommit(_ operation: String, _ sql: SQL) async throws {
-        let (text, values) = sql.rendered(for: .sqlite)
-        try await writeTransaction(operation) { db in try db.cachedStatement(sql: text).execute(arguments: SQLiteSession.arguments(values)) }
+        try await write(operation) { s in try await s.execute(sql) }
     }
 }
 

@@ -121,15 +121,14 @@ enum ArtifactRows {
     /// (locked). Inserting first means two writers on two hosts cannot both insert.
     static func guardedUpsert(_ a: Artifact, _ s: any StoreSession) async throws -> WriteOutcome {
         if let problem = ArtifactValidation.problem(a) { return .rejected(problem) }
-        let inserted = try await !s.rows(
+        let inserted = try await s.changed(
             """
             INSERT INTO artifacts(uuid, handle, display_name, version, kind, desired_state, deployment_id, deployed_at, origin,
                                   content, content_sha256, updated_at)
             VALUES (\(a.uuid), \(a.handle), \(a.displayName), \(a.version), \(a.kind), \(a.desiredState), \(a.deploymentId),
                     \(time: a.deployedAt), \(a.origin), \(a.content), \(a.contentSHA256), \(SQL.now))
             ON CONFLICT (uuid) DO NOTHING RETURNING 1
-            """, table: "artifacts", { _ in () }
-        ).isEmpty
+            """, table: "artifacts") == 1
         if inserted { return .inserted }
         // Gone again since the insert met it (a concurrent delete): nothing written, and the next
         // sync inserts it.

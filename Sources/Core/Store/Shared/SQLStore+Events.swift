@@ -76,14 +76,13 @@ extension SQLStore {
             }
             // Only a contiguous prefix of seqs goes: if the clock stepped back, a later event can
             // carry an older processed_at, and pruning it alone would open a gap.
-            return try await s.rows(
+            return try await s.changed(
                 """
                 DELETE FROM events WHERE gateway_id = \(gatewayId) AND seq < COALESCE(
                     (SELECT MIN(seq) FROM events WHERE gateway_id = \(gatewayId) AND processed_at >= \(time: cutoff)),
                     (SELECT MAX(seq) + 1 FROM events WHERE gateway_id = \(gatewayId)))
                 RETURNING 1
-                """, table: "events", { _ in () }
-            ).count
+                """, table: "events")
         }
     }
 
