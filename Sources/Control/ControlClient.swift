@@ -67,6 +67,8 @@ public final class ControlClient: GatewayService {
         try await get("/v1/events?after=\(seq)&limit=\(limit)")
     }
 
+    public func hubPosition() async throws -> HubPosition { try await get("/v1/hub") }
+
     public func dashboard(recentEvents: Int, lagWindow: Double) async throws -> Dashboard {
         try await get("/v1/dashboard?events=\(recentEvents)&lag_window=\(Int(lagWindow))")
     }

@@ -30,6 +30,7 @@ struct ControlRoutes: Sendable {
             let limit = min(try Self.int(request, "limit") ?? 1000, 10_000)
             return try await reads.run { try ControlReply.json(try await scoped(context).events(after: after, limit: Int(limit))) }
         }
+        v1.get("hub") { _, context in try ControlReply.json(try await scoped(context).hubPosition()) }
         v1.get("events/stream") { request, context in
             _ = try Self.caller(context)
             return try await stream(after: try Self.int(request, "after") ?? 0)

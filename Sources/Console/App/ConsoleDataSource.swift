@@ -1,10 +1,12 @@
 import Control
 import Core
 import Foundation
+import Synchronization
 
-/// Reads the gateway (incrementally: artifacts follow the event hub after one snapshot) and the
-/// platform listing through a `GatewayService` (the store here, or the controller's socket), and
-/// posts `ConsoleData` snapshots to the inbox.
+/// Reads the gateway and the platform listing through a `GatewayService` (the store here, or the
+/// controller's socket), and posts `ConsoleData` snapshots to the inbox. Artifacts follow the
+/// event hub after one snapshot, through an `EventSubscription` as a replica's do (`HubView`);
+/// through the socket, the events the controller streams reach it without a round trip.
 actor ConsoleDataSource {
     let service: any GatewayService
     let inbox: ConsoleInbox
@@ -16,8 +18,10 @@ actor ConsoleDataSource {
     let fullListingInterval: Double
 
     private var data: ConsoleData
-    private var artifacts: [String: ArtifactSummary] = [:]
-    private var cursor: Int64 = 0
+    /// The artifacts and the hub cursor, from a snapshot and the events after it.
+    private var view = HubView()
+    private let feed: ServiceHub
+    private let wakeups = Wakeups()
     /// nil while the platform is unknown or unreachable: the SYNC column then says Unknown.
     private var remote: RemoteMirror?
     private var keys: [String: Int] = [:]
@@ -30,13 +34,15 @@ actor ConsoleDataSource {
     private var wake: AsyncStream<Void>.Continuation?
     /// Whether a snapshot was loaded (the cursor is then the snapshot's head, or later).
     private var loaded = false
-    /// The newest hub events, newest first: from the dashboard, and from the stream as it comes.
+    private var loading: Task<Void, Error>?
+    /// The newest hub events, newest first: from the dashboard after a snapshot, then from the
+    /// subscription as they come.
     private var recent: [HubEvent] = []
     static let recentLimit = 500
-    /// Whether the controller's event stream is following contiguously: the dashboard then
-    /// need not carry the recent events.
-    private var streaming = false
-    /// Stream batches are shown from the local copies at most once per `showGap` (four times
+    /// Whether the next dashboard should carry the recent events (after a snapshot: the
+    /// subscription brings only what follows it).
+    private var recentWanted = true
+    /// Subscription batches are shown from the local copies at most once per `showGap` (four times
     /// what showing last cost, at least 20 ms), without asking the controller.
     private var showScheduled = false
     private var lastShown: ContinuousClock.Instant?
@@ -51,22 +57,26 @@ actor ConsoleDataSource {
         self.probeInterval = probeInterval
         self.fullListingInterval = fullListingInterval
         data = ConsoleData(header: header)
+        feed = ServiceHub(service: service)
     }
 
     /// Refreshes until cancelled; `refreshNow()` wakes it early.
     func run() async {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         wake = continuation
-        let ticker = Task { [refresh] in
+        let ticker = Task { [refresh, wakeups] in
             while !Task.isCancelled {
                 continuation.yield()
+                wakeups.signal()
                 try? await Task.sleep(for: refresh)
             }
         }
         defer { ticker.cancel() }
-        // Through the controller's socket, hub events arrive as they are applied: each wakes a refresh.
-        let follower = (service as? ControlClient).map { client in Task { await self.followStream(client) } }
-        defer { follower?.cancel() }
+        let follower = Task { await self.followHub() }
+        defer { follower.cancel() }
+        // Through the controller's socket, hub events arrive as they are applied.
+        let relay = (service as? ControlClient).map { client in Task { await self.relayStream(client) } }
+        defer { relay?.cancel() }
         for await _ in stream {
             if Task.isCancelled { break }
             await refreshOnce()
@@ -76,7 +86,10 @@ actor ConsoleDataSource {
         }
     }
 
-    func refreshNow() { wake?.yield() }
+    func refreshNow() {
+        wake?.yield()
+        wakeups.signal()
+    }
 
     func setPlan(_ plan: PlanState) {
         data.plan = plan
@@ -84,12 +97,14 @@ actor ConsoleDataSource {
         inbox.post(data)
     }
 
-    /// One refresh: new hub events into the artifact map, then the small tables. Posts a new
-    /// snapshot only when something changed; otherwise just the time it was read.
+    /// One refresh of the small tables (the first loads the snapshot). Posts a new snapshot only
+    /// when something changed; otherwise just the time it was read.
     func refreshOnce() async {
         do {
-            let board = try await service.dashboard(recentEvents: streaming ? 0 : Self.recentLimit, lagWindow: 600)
-            try await followHub(hub: board.hub)
+            if !loaded { try await load() }
+            let wanted = recentWanted
+            let board = try await service.dashboard(recentEvents: wanted ? Self.recentLimit : 0, lagWindow: 600)
+            if wanted { recentWanted = false }
             let now = board.now
             await askPlatform(now: now)
             if board.apiKeys != keys { keys = board.apiKeys; rowsDirty = true }
@@ -168,84 +183,87 @@ actor ConsoleDataSource {
     private func artifactNames(of events: [HubEvent]) -> [String: ArtifactName] {
         var names: [String: ArtifactName] = [:]
         for e in events where names[e.entityId] == nil {
-            guard let a = artifacts[e.entityId] ?? ArtifactEvents.decode(e) else { continue }
+            guard let a = view.artifacts[e.entityId] ?? ArtifactEvents.decode(e) else { continue }
             names[e.entityId] = ArtifactName(kind: a.kind, name: a.handle)
         }
         return names
     }
 
-    /// Reads the events after the cursor; `hub` (read just before) tells whether some were
-    /// pruned before this console read them.
-    private func followHub(hub: HubPosition) async throws {
-        if artifacts.isEmpty && cursor == 0 {
-            try await reload()
-            return
-        }
-        while true {
-            let events = try await service.events(after: cursor, limit: 5000)
-            if let first = events.first, first.seq != cursor + 1 {
-                try await reload()
+    /// Follows the hub from the snapshot's head, as a replica does: contiguous batches go into
+    /// the view and the recent events and are shown at once; lost events (pruned before this
+    /// console read them) or an event it cannot read mean a new snapshot. A failure to read is
+    /// shown, then retried.
+    private func followHub() async {
+        while !Task.isCancelled {
+            do {
+                if !loaded { try await load() }
+                let subscription = EventSubscription(source: feed, after: view.cursor, batchSize: 5000) { [wakeups] in wakeups.stream() }
+                for try await delivery in subscription {
+                    switch delivery {
+                    case .events(let events):
+                        if !ingest(events) { loaded = false }
+                    case .lost:
+                        loaded = false
+                    }
+                    if !loaded { break }
+                }
+            } catch where Task.isCancelled {
                 return
+            } catch {
+                inbox.post(Flash(text: "\(service.origin.isSocket ? "controller" : "store") read failed: \(error)", role: .err))
+                try? await Task.sleep(for: .seconds(1))
             }
-            if events.isEmpty {
-                if hub.hasLostEvents(appliedSeq: cursor) { try await reload() }
-                return
-            }
-            ingest(events)
-            if events.count < 5000 { return }
         }
     }
 
-    /// Applies events that follow the cursor to the artifact map and the recent events.
-    private func ingest(_ events: [HubEvent]) {
-        remember(events.filter { $0.seq > cursor }.reversed())
-        for e in events where e.seq > cursor {
-            switch e.action {
-            case .create, .update:
-                guard let s = ArtifactEvents.decode(e) else { break }
-                table.willChange(s.uuid, from: artifacts[s.uuid])
-                artifacts[s.uuid] = s
-            case .delete:
-                table.willChange(e.entityId, from: artifacts[e.entityId])
-                artifacts[e.entityId] = nil
-            }
-            cursor = e.seq
+    /// Applies a contiguous batch to the view and the recent events, and shows it; false when an
+    /// event could not be read (the view then needs a new snapshot, as a replica's would).
+    private func ingest(_ events: [HubEvent]) -> Bool {
+        remember(events.reversed())
+        let outcome = view.apply(events) { uuid, before in table.willChange(uuid, from: before) }
+        showStreamed()
+        if case .unreadable(let seq) = outcome {
+            inbox.post(Flash(text: "hub event \(seq) could not be read; reloading the artifacts", role: .warn))
+            return false
         }
+        return true
     }
 
-    /// Follows the controller's event stream: contiguous events go straight into the map and the
-    /// recent events, and are shown without asking the controller; a gap (or a reconnect) is left
-    /// to `followHub`, which reads from the cursor on the next refresh. It starts once the first
-    /// snapshot is loaded: from its head, never from the hub's start.
-    private func followStream(_ client: ControlClient) async {
+    /// Hands what the controller's event stream brings to the subscription's source (so it needs
+    /// no round trip for it), and wakes the subscription. The stream starts once the first
+    /// snapshot is loaded, from the cursor; after it ends it is opened again a second later.
+    private func relayStream(_ client: ControlClient) async {
         while !Task.isCancelled {
             guard loaded else {
                 try? await Task.sleep(for: .milliseconds(100))
                 continue
             }
+            feed.streamRestarted()
             do {
-                for try await batch in client.follow(after: cursor) {
-                    guard let first = batch.first else { continue }
-                    if first.seq <= cursor + 1 {
-                        ingest(batch)
-                        streaming = true
-                        showStreamed()
-                    } else {
-                        streaming = false
-                        refreshNow()
-                    }
+                for try await batch in client.follow(after: view.cursor) {
+                    feed.pushed(batch)
+                    wakeups.signal()
                 }
             } catch {}
-            streaming = false
+            feed.streamRestarted()
             try? await Task.sleep(for: .seconds(1))
         }
     }
 
+    /// Loads the snapshot, once for every caller that asks meanwhile.
+    private func load() async throws {
+        if let loading { return try await loading.value }
+        let task = Task { try await self.reload() }
+        loading = task
+        defer { loading = nil }
+        try await task.value
+    }
+
     private func reload() async throws {
         let snapshot = try await service.snapshot()
-        artifacts = Dictionary(snapshot.artifacts.map { ($0.uuid, $0) }, uniquingKeysWith: { $1 })
-        cursor = snapshot.headSeq
+        view.reload(snapshot)
         loaded = true
+        recentWanted = true
         rowsDirty = true
         MemoryTrim.releaseFreePages()
     }
@@ -279,7 +297,7 @@ actor ConsoleDataSource {
     /// Rebuilds the rows when everything may have changed; else brings the changed ones up to date.
     private func refreshRows() {
         guard rowsDirty || table.hasChanges else { return }
-        let context = ArtifactRowTable.Context(artifacts: artifacts, reviews: data.reviews, remote: remote, keys: keys)
+        let context = ArtifactRowTable.Context(artifacts: view.artifacts, reviews: data.reviews, remote: remote, keys: keys)
         if rowsDirty { table.rebuild(context) } else { table.applyChanges(context) }
         data.artifacts = table.rows
         data.counts = table.counts
@@ -289,4 +307,18 @@ actor ConsoleDataSource {
         rowsDirty = false
         changed = true
     }
+}
+
+/// Wakes the hub subscription of the moment: each subscription takes a fresh stream, and a signal
+/// goes to the newest one (at most one kept while it is busy).
+final class Wakeups: Sendable {
+    private let current = Mutex<AsyncStream<Void>.Continuation?>(nil)
+
+    func stream() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        current.withLock { $0?.finish(); $0 = continuation }
+        return stream
+    }
+
+    func signal() { _ = current.withLock { $0?.yield() } }
 }

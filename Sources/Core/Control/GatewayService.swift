@@ -12,6 +12,8 @@ public protocol GatewayService: Sendable {
     func snapshot() async throws -> ViewSnapshot
     /// Hub events after `seq`, oldest first, at most `limit`.
     func events(after seq: Int64, limit: Int) async throws -> [HubEvent]
+    /// The hub's head and retention floor.
+    func hubPosition() async throws -> HubPosition
     /// The small tables a dashboard shows, read together.
     func dashboard(recentEvents: Int, lagWindow: Double) async throws -> Dashboard
     func reviews(statuses: [ReviewStatus]) async throws -> [OrphanReview]

@@ -48,6 +48,8 @@ public struct LocalGatewayService: GatewayService {
         try await store.events(after: seq, limit: limit)
     }
 
+    public func hubPosition() async throws -> HubPosition { try await store.position() }
+
     public func dashboard(recentEvents: Int, lagWindow: Double) async throws -> Dashboard {
         let now = try await store.databaseNow()
         return Dashboard(

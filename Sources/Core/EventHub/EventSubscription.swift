@@ -7,34 +7,47 @@ public enum HubDelivery: Sendable, Equatable {
     case lost(HubPosition)
 }
 
-/// An `AsyncSequence` of event batches after a cursor. It wakes on the store's change signals
-/// (data_version on SQLite) and a fallback poll; it never skips an event: seqs are gap-free, so
-/// a gap can only mean pruning, which it reports as `.lost`.
+/// Where a subscription reads the hub: the store itself, or the controller through its socket.
+public protocol HubSource: Sendable {
+    /// Events with `seq > after`, in `seq` order, at most `limit`.
+    func events(after seq: Int64, limit: Int) async throws -> [HubEvent]
+    func position() async throws -> HubPosition
+}
+
+/// An `AsyncSequence` of event batches after a cursor: the one way anything follows the hub (a
+/// replica, the console). It wakes on `signals` (the store's change signals: data_version on
+/// SQLite, NOTIFY on PostgreSQL, with a fallback poll); it never skips an event: seqs are
+/// gap-free, so a gap can only mean pruning, which it reports as `.lost`.
 public struct EventSubscription: AsyncSequence, Sendable {
     public typealias Element = HubDelivery
 
-    let log: any EventLog
+    let source: any HubSource
     let after: Int64
     let batchSize: Int
-    let fallbackPoll: Duration
-    let commitWakeups: Bool
+    let signals: @Sendable () -> AsyncStream<Void>
 
+    /// Reads `source`, waking on each of `signals` (made when iteration starts).
+    public init(source: any HubSource, after cursor: Int64, batchSize: Int = 1000, signals: @escaping @Sendable () -> AsyncStream<Void>) {
+        self.source = source
+        self.after = cursor
+        self.batchSize = batchSize
+        self.signals = signals
+    }
+
+    /// Reads the store, waking on its change signals and at least every `fallbackPoll`.
     /// - Parameter commitWakeups: false polls every `fallbackPoll` only, as the reference design
     ///   does (kept for benchmarks).
     public init(
         log: any EventLog, after cursor: Int64, batchSize: Int = 1000, fallbackPoll: Duration = .seconds(1),
         commitWakeups: Bool = true
     ) {
-        self.log = log
-        self.after = cursor
-        self.batchSize = batchSize
-        self.fallbackPoll = fallbackPoll
-        self.commitWakeups = commitWakeups
+        self.init(source: log, after: cursor, batchSize: batchSize) {
+            commitWakeups ? log.changeSignals(fallbackPoll: fallbackPoll) : Self.timer(every: fallbackPoll)
+        }
     }
 
     public func makeAsyncIterator() -> Iterator {
-        let signals = commitWakeups ? log.changeSignals(fallbackPoll: fallbackPoll) : Self.timer(every: fallbackPoll)
-        return Iterator(log: log, cursor: after, batchSize: batchSize, signals: signals)
+        Iterator(source: source, cursor: after, batchSize: batchSize, signals: signals())
     }
 
     static func timer(every interval: Duration) -> AsyncStream<Void> {
@@ -50,15 +63,15 @@ public struct EventSubscription: AsyncSequence, Sendable {
     }
 
     public struct Iterator: AsyncIteratorProtocol {
-        let log: any EventLog
+        let source: any HubSource
         var cursor: Int64
         let batchSize: Int
         let signals: AsyncStream<Void>
         var wakeups: AsyncStream<Void>.Iterator
         var finished = false
 
-        init(log: any EventLog, cursor: Int64, batchSize: Int, signals: AsyncStream<Void>) {
-            self.log = log
+        init(source: any HubSource, cursor: Int64, batchSize: Int, signals: AsyncStream<Void>) {
+            self.source = source
             self.cursor = cursor
             self.batchSize = batchSize
             self.signals = signals
@@ -71,12 +84,12 @@ public struct EventSubscription: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> HubDelivery? {
             while !finished, !Task.isCancelled {
-                let events = try await log.events(after: cursor, limit: batchSize)
+                let events = try await source.events(after: cursor, limit: batchSize)
                 if let first = events.first, first.seq == cursor + 1, Self.isContiguous(events) {
                     cursor = events.last!.seq
                     return .events(events)
                 }
-                let position = try await log.position()
+                let position = try await source.position()
                 // Seqs are gap-free when committed, so a gap or a cursor past the head (a restored
                 // database) can only mean events this cursor will never see: reload.
                 if !events.isEmpty || position.hasLostEvents(appliedSeq: cursor) || cursor > position.headSeq {

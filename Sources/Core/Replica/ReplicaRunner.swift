@@ -28,10 +28,10 @@ public actor ReplicaRunner {
     let logger: Logger
     let onApply: (@Sendable (HubEvent) -> Void)?
 
-    public private(set) var view: [String: ArtifactSummary] = [:]
-    public private(set) var appliedSeq: Int64 = 0
+    private var hub = HubView()
+    public var view: [String: ArtifactSummary] { hub.artifacts }
+    public var appliedSeq: Int64 { hub.cursor }
     public private(set) var resyncs = 0
-    private var appliedAt: Timestamp?
     private var state = ReplicaState.starting
 
     public init(
@@ -48,13 +48,12 @@ public actor ReplicaRunner {
     /// Runs until cancelled; marks the replica stopped on the way out.
     public func run() async throws {
         let record = try await store.registerReplica(id: replicaId, host: ProcessProbe.hostName, pid: ProcessProbe.currentPID)
-        appliedSeq = record.appliedSeq
         resyncs = record.resyncs
         let snapshot = try await store.viewSnapshot()
-        view = Dictionary(snapshot.artifacts.map { ($0.uuid, $0) }, uniquingKeysWith: { $1 })
-        if appliedSeq == 0, try await store.position().oldestSeq > 1 {
+        hub = HubView(artifacts: snapshot.artifacts, headSeq: record.appliedSeq)
+        if record.appliedSeq == 0, try await store.position().oldestSeq > 1 {
             // A new replica joining after retention pruned the start: its view is the snapshot.
-            appliedSeq = snapshot.headSeq
+            hub.skip(to: snapshot.headSeq)
         }
         state = .running
         try await beat()
@@ -86,7 +85,7 @@ public actor ReplicaRunner {
     /// Records the stop even when the run was cancelled (the store refuses cancelled tasks).
     private func stop() async {
         state = .stopped
-        let (store, id, seq, at, resyncs) = (store, replicaId, appliedSeq, appliedAt, resyncs)
+        let (store, id, seq, at, resyncs) = (store, replicaId, hub.cursor, hub.appliedAt, resyncs)
         await Task.detached {
             try? await store.heartbeat(id: id, appliedSeq: seq, appliedAt: at, state: .stopped, resyncs: resyncs)
         }.value
@@ -114,23 +113,12 @@ public actor ReplicaRunner {
     private func apply(_ events: [HubEvent]) async throws -> Bool {
         for event in events {
             if let delay = options.applyDelay { try await Task.sleep(for: delay) }
-            switch event.action {
-            case _ where ArtifactKind(rawValue: event.entityType) == nil:
-                break  // Not an artifact event (keys, subscriptions): nothing in this view.
-            case .create, .update:
-                guard let summary = ArtifactEvents.decode(event) else {
-                    // Never skip silently: rebuild the view from the store, which is authoritative.
-                    logger.error(
-                        "event data unreadable; reloading the view", metadata: ["replica": "\(replicaId)", "seq": "\(event.seq)"])
-                    try await reload(lost: try await store.position(), counted: false)
-                    return false
-                }
-                view[summary.uuid] = summary
-            case .delete:
-                view[event.entityId] = nil
+            if case .unreadable(let seq) = hub.apply(event) {
+                // Never skip silently: rebuild the view from the store, which is authoritative.
+                logger.error("event data unreadable; reloading the view", metadata: ["replica": "\(replicaId)", "seq": "\(seq)"])
+                try await reload(lost: try await store.position(), counted: false)
+                return false
             }
-            appliedSeq = event.seq
-            appliedAt = event.processedAt
         }
         // Reported before the cursor is stored: a crash in between reports these events again
         // after the restart (at least once, in seq order), so a consumer that keeps its own last
@@ -149,15 +137,14 @@ public actor ReplicaRunner {
         state = .reloading
         try await beat()
         let snapshot = try await store.viewSnapshot()
-        view = Dictionary(snapshot.artifacts.map { ($0.uuid, $0) }, uniquingKeysWith: { $1 })
-        appliedSeq = snapshot.headSeq
+        hub = HubView(artifacts: snapshot.artifacts, headSeq: snapshot.headSeq)
         resyncs += 1
         state = .running
         try await beat()
     }
 
     private func beat() async throws {
-        try await store.heartbeat(id: replicaId, appliedSeq: appliedSeq, appliedAt: appliedAt, state: state, resyncs: resyncs)
+        try await store.heartbeat(id: replicaId, appliedSeq: hub.cursor, appliedAt: hub.appliedAt, state: state, resyncs: resyncs)
     }
 
     private func heartbeatLoop() async {

@@ -1,14 +1,12 @@
 import Foundation
 
 /// The database-backed event hub: ordered, gap-free, idempotent by `event_id`.
-public protocol EventLog: Sendable {
+/// Its reads after a cursor (`events(after:limit:)`, `position()`) are `HubSource`'s.
+public protocol EventLog: HubSource {
     /// Publishes events in their own transaction; returns each event's `seq`, nil for a duplicate.
     func publish(_ events: [NewEvent]) async throws -> [Int64?]
-    /// Events with `seq > after`, in `seq` order.
-    func events(after seq: Int64, limit: Int) async throws -> [HubEvent]
     /// The newest events, newest first.
     func recentEvents(limit: Int) async throws -> [HubEvent]
-    func position() async throws -> HubPosition
     /// `processedAt` of the event with this `seq`, if retained.
     func processedAt(seq: Int64) async throws -> Timestamp?
     /// Deletes events processed before `cutoff`; returns how many.

@@ -1,6 +1,7 @@
 import Control
 import Core
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -9,6 +10,9 @@ import TestSupport
 /// A console through the controller's socket shows what the event stream brings (rows and the
 /// events list) as it comes, without waiting for its next refresh.
 struct StreamedDataTests {
+    /// Every flash `next` saw.
+    static let flashes = Mutex<[String]>([])
+
     @Test(.timeLimit(.minutes(1)))
     func streamedEventsShowWithoutARefresh() async throws {
         let f = try await StoreFixture.make()
@@ -64,6 +68,41 @@ struct StreamedDataTests {
         #expect(data.events.first?.seq == 6)
     }
 
+    /// A console reading the store follows the hub as a replica does: events pruned before it read
+    /// them, or an event it cannot read, mean a new snapshot, never a silently stale view.
+    @Test(.timeLimit(.minutes(1)))
+    func lostOrUnreadableEventsReloadTheView() async throws {
+        let f = try await StoreFixture.make()
+        defer { f.remove() }
+        _ = try await f.store.upsertArtifacts([Fixtures.artifact("a"), Fixtures.artifact("b")])
+        let service = LocalGatewayService(
+            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Actor(user: "alice", clientAddress: nil))
+        // Given a console that refreshes once an hour (it reads the hub only when woken)
+        let inbox = ConsoleInbox()
+        let source = ConsoleDataSource(service: service, header: HeaderInfo(), thresholds: LagThresholds(), refresh: .seconds(3600), inbox: inbox)
+        let running = Task { await source.run() }
+        defer { running.cancel() }
+        _ = try await Self.next(inbox, "both artifacts") { $0.artifacts.count == 2 }
+
+        // When two artifacts are added and their events pruned before the console reads them
+        _ = try await f.store.upsertArtifacts([Fixtures.artifact("c"), Fixtures.artifact("d")])
+        #expect(try await f.store.pruneEvents(processedBefore: Timestamp(microseconds: Int64.max / 2)) == 4)
+        await source.refreshNow()
+        // Then the console loads a new snapshot and shows all four
+        _ = try await Self.next(inbox, "four artifacts after the reload") { $0.artifacts.count == 4 }
+
+        // When an artifact event whose data cannot be read comes before a good one
+        _ = try await f.store.publish([
+            NewEvent(eventId: "bad", entityType: "RestApi", action: .update, entityId: "x", eventData: "{}", originatedAt: .now),
+        ])
+        _ = try await f.store.upsertArtifacts([Fixtures.artifact("e")])
+        await source.refreshNow()
+        // Then the console says so and reloads: the good change shows, the unreadable one invents nothing
+        let data = try await Self.next(inbox, "five artifacts after the reload") { $0.artifacts.count == 5 }
+        #expect(!data.artifacts.contains { $0.summary.uuid == "x" })
+        #expect(Self.flashes.withLock { $0 }.contains { $0.contains("hub event 5 could not be read") })
+    }
+
     /// The next snapshot the data source posts that satisfies `condition`, within 30 s.
     static func next(_ inbox: ConsoleInbox, _ what: String, _ condition: (ConsoleData) -> Bool) async throws -> ConsoleData {
         let deadline = ContinuousClock.now + .seconds(30)
@@ -71,6 +110,7 @@ struct StreamedDataTests {
         while ContinuousClock.now < deadline {
             let taken = inbox.take()
             flashes += taken.flashes.map(\.text)
+            Self.flashes.withLock { $0 += taken.flashes.map(\.text) }
             if let data = taken.data {
                 if condition(data) { return data }
                 last = data
