@@ -48,8 +48,13 @@ actor ConsoleDataSource {
     private var lastShown: ContinuousClock.Instant?
     private var showGap = Duration.milliseconds(20)
 
+    /// What retries wait on.
+    let clock: any Clock<Duration>
+
     init(service: any GatewayService, header: HeaderInfo, thresholds: LagThresholds,
-         refresh: Duration, probeInterval: Double = 10, fullListingInterval: Double = 300, inbox: ConsoleInbox) {
+         refresh: Duration, probeInterval: Double = 10, fullListingInterval: Double = 300, inbox: ConsoleInbox,
+         clock: any Clock<Duration> = ContinuousClock()) {
+        self.clock = clock
         self.service = service
         self.inbox = inbox
         self.thresholds = thresholds
@@ -194,6 +199,7 @@ actor ConsoleDataSource {
     /// console read them) or an event it cannot read mean a new snapshot. A failure to read is
     /// shown, then retried.
     private func followHub() async {
+        var backoff = Self.retry
         while !Task.isCancelled {
             do {
                 if !loaded { try await load() }
@@ -205,16 +211,20 @@ actor ConsoleDataSource {
                     case .lost:
                         loaded = false
                     }
+                    backoff.reset()
                     if !loaded { break }
                 }
             } catch where Task.isCancelled {
                 return
             } catch {
                 inbox.post(Flash(text: "\(service.origin.isSocket ? "controller" : "store") read failed: \(error)", role: .err))
-                try? await Task.sleep(for: .seconds(1))
+                await backoff.wait(on: clock)
             }
         }
     }
+
+    /// How the hub reads and the event stream are retried.
+    static let retry = Backoff(initial: .milliseconds(250), maximum: .seconds(5), jitter: 0.8...1.2)
 
     /// Applies a contiguous batch to the view and the recent events, and shows it; false when an
     /// event could not be read (the view then needs a new snapshot, as a replica's would).
@@ -231,8 +241,9 @@ actor ConsoleDataSource {
 
     /// Hands what the controller's event stream brings to the subscription's source (so it needs
     /// no round trip for it), and wakes the subscription. The stream starts once the first
-    /// snapshot is loaded, from the cursor; after it ends it is opened again a second later.
+    /// snapshot is loaded, from the cursor; after it ends it is opened again, with backoff.
     private func relayStream(_ client: ControlClient) async {
+        var backoff = Self.retry
         while !Task.isCancelled {
             guard loaded else {
                 try? await Task.sleep(for: .milliseconds(100))
@@ -243,10 +254,11 @@ actor ConsoleDataSource {
                 for try await batch in client.follow(after: view.cursor) {
                     feed.pushed(batch)
                     wakeups.signal()
+                    backoff.reset()
                 }
             } catch {}
             feed.streamRestarted()
-            try? await Task.sleep(for: .seconds(1))
+            await backoff.wait(on: clock)
         }
     }
 

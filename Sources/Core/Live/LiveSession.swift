@@ -30,8 +30,12 @@ public struct LiveOptions: Sendable {
     /// Our pings; a connection that does not answer within a period is dead (the platform
     /// pings every 20 s, so silence for ~35 s ends the connection either way).
     public var pingPeriod: Duration = .seconds(17)
+    /// The wait before reconnecting: from `minBackoff`, doubling to `maxBackoff`, ×0.5–1.0;
+    /// back to `minBackoff` once a connection was acknowledged.
     public var minBackoff: Duration = .seconds(1)
     public var maxBackoff: Duration = .seconds(300)
+    /// What the reconnect waits on (a test clock in tests).
+    public var clock: any Clock<Duration> = ContinuousClock()
     /// A live event that could not be applied (the store was down, the archive fetch failed) is
     /// healed by a sync this long after, one for all the failures in between.
     public var healDelay: Duration = .seconds(2)
@@ -94,7 +98,7 @@ public struct LiveSession: Sendable {
 
     /// Runs until cancelled; throws only a `LiveError` (a refused key, a certificate it cannot check).
     public func run() async throws {
-        var backoff = options.minBackoff
+        var backoff = Backoff(initial: options.minBackoff, maximum: options.maxBackoff, jitter: 0.5...1.0)
         var attempt = 0
         while !Task.isCancelled {
             attempt += 1
@@ -115,10 +119,8 @@ public struct LiveSession: Sendable {
                     logger.warning("the platform refused the live connection", metadata: ["reason": "\(refusal)"])
                 }
             }
-            if acknowledged.isSet { backoff = options.minBackoff }
-            let jitter = Double.random(in: 0.5...1.0)
-            try? await Task.sleep(for: backoff * jitter)
-            backoff = min(options.maxBackoff, backoff * 2)
+            if acknowledged.isSet { backoff.reset() }
+            await backoff.wait(on: options.clock)
         }
     }
 

@@ -15,6 +15,8 @@ public struct ReplicaOptions: Sendable {
     /// Backoff after the store failed under the apply loop: doubled per failure up to the max.
     public var minRetryDelay: Duration = .milliseconds(200)
     public var maxRetryDelay: Duration = .seconds(5)
+    /// What the retries wait on (a test clock in tests).
+    public var clock: any Clock<Duration> = ContinuousClock()
 
     public init() {}
 }
@@ -61,8 +63,9 @@ public actor ReplicaRunner {
         defer { heartbeats.cancel() }
         // A store outage (a PostgreSQL restart or failover, a locked SQLite file) is waited out:
         // the replica resubscribes from its cursor with backoff and never gives up on its own.
-        var failures = 0
+        var backoff = Backoff(initial: options.minRetryDelay, maximum: options.maxRetryDelay)
         while !Task.isCancelled {
+            let cursor = appliedSeq
             do {
                 try await applyLoop()
             } catch is CancellationError {
@@ -70,12 +73,11 @@ public actor ReplicaRunner {
             } catch where Task.isCancelled {
                 break  // Stopping: whatever the store said while being cancelled is not a failure.
             } catch {
-                failures += 1
-                let wait = min(options.maxRetryDelay, options.minRetryDelay * (1 << min(failures - 1, 10)))
+                if appliedSeq != cursor { backoff.reset() }  // It made progress since the last failure.
                 logger.error(
                     "replica apply loop failed; resubscribing from its cursor",
-                    metadata: ["replica": "\(replicaId)", "cursor": "\(appliedSeq)", "retry_in": "\(wait)", "error": "\(error)"])
-                try? await Task.sleep(for: wait)
+                    metadata: ["replica": "\(replicaId)", "cursor": "\(appliedSeq)", "retry_in": "\(backoff.nextBase)", "error": "\(error)"])
+                await backoff.wait(on: options.clock)
                 continue
             }
         }

@@ -13,6 +13,7 @@ public struct OrphanVerdicts: Sendable, Codable, Equatable {
 struct OrphanClassifier {
     let platform: any PlatformAPI
     let options: SyncOptions
+    let clock: any Clock<Duration>
 
     func classify(_ candidates: [ArtifactSummary]) async throws -> OrphanVerdicts {
         var result = OrphanVerdicts()
@@ -20,7 +21,7 @@ struct OrphanClassifier {
         for chunk in ids.chunked(options.existsChunkSize) {
             let asked = Array(chunk)
             do {
-                let answer = try await Retry.run(attempts: options.attempts, baseDelay: options.retryBaseDelay) { [platform] in
+                let answer = try await Retry.run(attempts: options.attempts, backoff: options.backoff, clock: clock) { [platform] in
                     try await platform.artifactsExist(asked)
                 }
                 for id in asked {

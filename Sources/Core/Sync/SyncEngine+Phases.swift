@@ -14,7 +14,7 @@ extension SyncEngine {
             await progress.error(why)
             return []
         }
-        let verdicts = try await OrphanClassifier(platform: platform, options: options).classify(plan.orphanCandidates)
+        let verdicts = try await OrphanClassifier(platform: platform, options: options, clock: clock).classify(plan.orphanCandidates)
         var reportedFailure = false
         var deletions: [OrphanReview] = []
         for candidate in plan.orphanCandidates {
@@ -81,7 +81,7 @@ extension SyncEngine {
         let ids = batch.map(\.deployment.deploymentId)
         let files: [String: [ArchiveFile]]
         do {
-            files = try await Retry.run(attempts: options.attempts, baseDelay: options.retryBaseDelay) { [platform] in
+            files = try await retrying { [platform] in
                 try await platform.fetchDeployments(ids)
             }
         } catch is CancellationError {

@@ -8,24 +8,35 @@ public final class SyncEngine: Sendable {
     public let platform: any PlatformAPI
     let options: SyncOptions
     let logger: Logger
+    /// What retries wait on (a test clock in tests).
+    let clock: any Clock<Duration>
 
-    public init(store: any GatewayStore, platform: any PlatformAPI, options: SyncOptions = SyncOptions(), logger: Logger = .silent("gwops.sync")) {
+    public init(
+        store: any GatewayStore, platform: any PlatformAPI, options: SyncOptions = SyncOptions(), logger: Logger = .silent("gwops.sync"),
+        clock: any Clock<Duration> = ContinuousClock()
+    ) {
         self.store = store
         self.platform = platform
         self.options = options
         self.logger = logger
+        self.clock = clock
+    }
+
+    /// `operation`, retried as the options say when it fails transiently.
+    func retrying<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
+        try await Retry.run(attempts: options.attempts, backoff: options.backoff, clock: clock, operation)
     }
 
     /// What a run would do now, without writing anything.
     public func preview(checkOrphans: Bool = true) async throws -> SyncPreview {
-        let listing = try await Retry.run(attempts: options.attempts, baseDelay: options.retryBaseDelay) { [platform] in
+        let listing = try await retrying { [platform] in
             try await platform.listDeployments(since: nil)
         }
         let local = try await store.artifactSummaries()
         let plan = SyncDiff.plan(remote: listing.deployments, local: local, protectedIds: Self.protectedIds(listing))
         var verdicts = OrphanVerdicts()
         if checkOrphans, Self.orphanDetectionIsSafe(listing) {
-            verdicts = try await OrphanClassifier(platform: platform, options: options).classify(plan.orphanCandidates)
+            verdicts = try await OrphanClassifier(platform: platform, options: options, clock: clock).classify(plan.orphanCandidates)
         }
         return SyncPreview(plan: plan, unreadable: listing.unreadable, verdicts: verdicts, listed: listing.deployments.count)
     }
@@ -94,7 +105,7 @@ public final class SyncEngine: Sendable {
     }
 
     private func execute(progress: SyncProgress, runId: Int64) async throws {
-        let listing = try await Retry.run(attempts: options.attempts, baseDelay: options.retryBaseDelay) { [platform] in
+        let listing = try await retrying { [platform] in
             try await platform.listDeployments(since: nil)
         }
         await progress.update { $0.listed = listing.deployments.count }

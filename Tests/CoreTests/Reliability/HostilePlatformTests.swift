@@ -90,8 +90,7 @@ struct HostilePlatformTests {
         options.batchSize = 10
         options.existsChunkSize = 10
         options.attempts = 2
-        options.retryBaseDelay = .milliseconds(10)
-        return SyncEngine(store: store, platform: client, options: options)
+        return SyncEngine(store: store, platform: client, options: options, clock: ImmediateClock())
     }
 
     /// Redeploys, undeploys, drops deployments and deletes artifacts; gives every local artifact

@@ -10,9 +10,9 @@ struct SyncEndToEndTests {
 
     static func engine(_ f: StoreFixture, _ h: SimulatorHarness, configure: (inout SyncOptions) -> Void = { _ in }) -> SyncEngine {
         var options = SyncOptions()
-        options.retryBaseDelay = .milliseconds(10)
         configure(&options)
-        return SyncEngine(store: f.store, platform: h.client(), options: options)
+        // Retries wait on a clock that does not sleep: the tests take no time for them.
+        return SyncEngine(store: f.store, platform: h.client(), options: options, clock: ImmediateClock())
     }
 
     /// Ids of simulator artifacts with a DEPLOYED deployment.
