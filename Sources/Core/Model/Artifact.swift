@@ -76,3 +76,13 @@ public struct RowVersion: Sendable, Codable, Equatable, Hashable {
         self.deployedAt = deployedAt
     }
 }
+
+/// Counts for dashboards and `gwops status`.
+public struct ArtifactCounts: Sendable, Equatable, Codable {
+    public var total = 0
+    public var deployed = 0
+    public var undeployed = 0
+    public var byKind: [String: Int] = [:]
+
+    public init() {}
+}

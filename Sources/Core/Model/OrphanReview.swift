@@ -64,3 +64,39 @@ public struct OrphanReview: Sendable, Codable, Equatable {
         self.updatedAt = updatedAt
     }
 }
+
+/// What to do with an orphan's review, decided by `OrphanReviewPolicy` from the latest review.
+public enum ReviewAction: Sendable, Equatable {
+    /// Leave everything as it is (e.g. a rejection that sticks).
+    case keep
+    /// Change the open review's verdict and status.
+    case update(reviewId: Int64, verdict: OrphanVerdict, status: ReviewStatus)
+    /// Open a new review (superseding `supersede`, if given).
+    case insert(verdict: OrphanVerdict, status: ReviewStatus, supersede: Int64?)
+
+    /// The status the review ends with, if the action sets one.
+    public var resultingStatus: ReviewStatus? {
+        switch self {
+        case .keep: nil
+        case .update(_, _, let status), .insert(_, let status, _): status
+        }
+    }
+}
+
+/// An operator's decision on a review.
+public enum ReviewDecision: String, Sendable, Codable, Equatable {
+    case approve
+    case reject
+    case confirmRetention = "confirm_retention"
+}
+
+/// What a decision did.
+public enum DecisionResult: Sendable, Equatable {
+    case deleted(Dependents)
+    case rejected
+    case retentionConfirmed
+    /// The artifact changed since the review; nothing was deleted.
+    case superseded
+    /// The decision does not apply to this review; nothing changed.
+    case refused(String)
+}

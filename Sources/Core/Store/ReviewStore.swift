@@ -1,39 +1,3 @@
-/// What to do with an orphan's review, decided by `OrphanReviewPolicy` from the latest review.
-public enum ReviewAction: Sendable, Equatable {
-    /// Leave everything as it is (e.g. a rejection that sticks).
-    case keep
-    /// Change the open review's verdict and status.
-    case update(reviewId: Int64, verdict: OrphanVerdict, status: ReviewStatus)
-    /// Open a new review (superseding `supersede`, if given).
-    case insert(verdict: OrphanVerdict, status: ReviewStatus, supersede: Int64?)
-
-    /// The status the review ends with, if the action sets one.
-    public var resultingStatus: ReviewStatus? {
-        switch self {
-        case .keep: nil
-        case .update(_, _, let status), .insert(_, let status, _): status
-        }
-    }
-}
-
-/// An operator's decision on a review.
-public enum ReviewDecision: String, Sendable, Codable, Equatable {
-    case approve
-    case reject
-    case confirmRetention = "confirm_retention"
-}
-
-/// What a decision did.
-public enum DecisionResult: Sendable, Equatable {
-    case deleted(Dependents)
-    case rejected
-    case retentionConfirmed
-    /// The artifact changed since the review; nothing was deleted.
-    case superseded
-    /// The decision does not apply to this review; nothing changed.
-    case refused(String)
-}
-
 /// Orphan reviews and operator decisions. Each call is one transaction, audit row included.
 public protocol ReviewStore: Sendable {
     /// Reads the artifact's latest review, asks `decide`, and carries out its action: retaining the

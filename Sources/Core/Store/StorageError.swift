@@ -36,6 +36,20 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         default: self
         }
     }
+
+    /// Runs `body` with its failures as this store's: a `StorageError` located here, cancellation
+    /// as it is, anything else as `other` words it.
+    static func mapping<T>(at location: String, other: (Error) -> StorageError, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StorageError {
+            throw error.located(at: location)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw other(error)
+        }
+    }
 }
 
 /// What a read-only session says about a store it may not migrate.

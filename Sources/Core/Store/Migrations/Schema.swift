@@ -128,4 +128,20 @@ enum Schema {
             try await s.execute("INSERT INTO \(unescaped: table)(\(unescaped: column)) VALUES (\(step.id))")
         }
     }
+
+    /// Checks that the store at `location` belongs to `gatewayId`, and claims a new one for it
+    /// (unless `readonly`). - Throws: `StorageError.wrongGateway`.
+    static func claim(_ s: any StoreSession, gatewayId: String, location: String, readonly: Bool) async throws {
+        let stored = try await s.first("SELECT gateway_id FROM gateway_states LIMIT 1", table: "gateway_states") { try $0.text(0) }
+        if let stored, stored != gatewayId {
+            throw StorageError.wrongGateway(location: location, stored: stored, configured: gatewayId)
+        }
+        if stored == nil, !readonly {
+            try await s.execute(
+                """
+                INSERT INTO gateway_states(gateway_id, head_seq, version_id, updated_at) VALUES (\(gatewayId), 0, '', \(SQL.now))
+                ON CONFLICT (gateway_id) DO NOTHING
+                """)
+        }
+    }
 }

@@ -112,26 +112,14 @@ public final class PostgresStore: Sendable {
     }
 
     private func checkGateway() async throws {
-        var stored: String?
-        for try await id in try await client.query("SELECT gateway_id FROM gateway_states LIMIT 1", logger: logger).decode(String.self) {
-            stored = id
-        }
-        if let stored, stored != gatewayId {
-            throw StorageError.wrongGateway(location: location, stored: stored, configured: gatewayId)
-        }
-        if stored == nil, !readonly {
-            try await client.query(
-                """
-                INSERT INTO gateway_states(gateway_id, head_seq, version_id, updated_at) VALUES (\(gatewayId), 0, '', clock_timestamp())
-                ON CONFLICT (gateway_id) DO NOTHING
-                """, logger: logger)
-        }
+        let (gatewayId, location, readonly) = (gatewayId, location, readonly)
+        try await write("check gateway") { s in try await Schema.claim(s, gatewayId: gatewayId, location: location, readonly: readonly) }
     }
 
     /// Runs `body` in one transaction, mapping failures to `StorageError`.
     @discardableResult
     func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
+        try await StorageError.mapping(at: location, other: { storageError(operation, $0) }) {
             // Not `withTransaction`: after a failure it sends ROLLBACK even on a connection the
             // server closed, and a query on a closed connection never returns (PostgresNIO
             // 1.33.2). The server rolls back a closed connection's transaction by itself.
@@ -146,26 +134,14 @@ public final class PostgresStore: Sendable {
                     throw error
                 }
             }
-        } catch let error as StorageError {
-            throw error.located(at: location)
-        } catch let error as CancellationError {
-            throw error
-        } catch {
-            throw storageError(operation, error)
         }
     }
 
     /// Runs `body` on a pooled connection (no transaction).
     @discardableResult
     func reading<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withConnection { conn in try await body(conn) }
-        } catch let error as StorageError {
-            throw error.located(at: location)
-        } catch let error as CancellationError {
-            throw error
-        } catch {
-            throw storageError(operation, error)
+        try await StorageError.mapping(at: location, other: { storageError(operation, $0) }) {
+            try await client.withConnection { conn in try await body(conn) }
         }
     }
 
@@ -182,20 +158,10 @@ public final class PostgresStore: Sendable {
     static let readOnlyTransaction = "25006"
 
     /// The SQLSTATE the server sent with `error`, if any.
-    static func sqlState(of error: Error) -> String? {
-        if let t = error as? PostgresTransactionError {
-            if let inner = t.closureError { return sqlState(of: inner) }
-            if let inner = t.beginError ?? t.commitError { return sqlState(of: inner) }
-        }
-        return (error as? PSQLError)?.serverInfo?[.sqlState]
-    }
+    static func sqlState(of error: Error) -> String? { (error as? PSQLError)?.serverInfo?[.sqlState] }
 
     /// The server's message when there is one (never the query's bound values).
     static func describe(_ error: Error) -> String {
-        if let t = error as? PostgresTransactionError {
-            if let inner = t.closureError { return describe(inner) }
-            if let inner = t.beginError ?? t.commitError { return describe(inner) }
-        }
         if let e = error as? PSQLError {
             if let message = e.serverInfo?[.message] { return message }
             return "database connection error (\(e.code))"

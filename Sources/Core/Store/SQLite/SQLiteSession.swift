@@ -58,12 +58,27 @@ struct SQLiteSession: StoreSession {
 }
 
 extension SQLiteStore: SQLStore {
+    /// `body` in one IMMEDIATE write transaction.
     public func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
-        try await writeTransaction(operation) { db in try InlineExecutor.run(SQLiteSession(db: db), body) }
+        // Refused here, in words; SQLite would refuse it too (the connections are read-only).
+        if readonly { throw StorageError.readOnly(location: path, operation: operation) }
+        return try await StorageError.mapping(at: path, other: { storageError(operation, $0) }) {
+            try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try InlineExecutor.run(SQLiteSession(db: db), body)
+                    return .commit
+                }
+                return result!
+            }
+        }
     }
 
+    /// `body` in one read snapshot.
     public func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {
-        try await readSnapshot(operation) { db in try InlineExecutor.run(SQLiteSession(db: db), body) }
+        try await StorageError.mapping(at: path, other: { storageError(operation, $0) }) {
+            try await pool.read { db in try InlineExecutor.run(SQLiteSession(db: db), body) }
+        }
     }
 
     public func snapshot<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSession) async throws -> T) async throws -> T {

@@ -44,42 +44,33 @@ public final class SQLiteStore: Sendable {
                 Self.keepWALFilesOnClose(db)
             }
         }
-        let stored: String?
         do {
             let dir = (path as NSString).deletingLastPathComponent
             if !readonly, !dir.isEmpty {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             }
             pool = try DatabasePool(path: path, configuration: config)
+            let claim: @Sendable (any StoreSession) async throws -> Void = { s in
+                try await Schema.claim(s, gatewayId: gatewayId, location: path, readonly: readonly)
+            }
             if readonly {
-                try pool.read { db in try Self.checkSchema(db, path: path) }
+                try pool.read { db in
+                    try Self.checkSchema(db, path: path)
+                    try InlineExecutor.run(SQLiteSession(db: db), claim)
+                }
             } else {
                 try Self.migrate(pool)
-            }
-            stored = try pool.read { db in
-                try String.fetchOne(db, sql: "SELECT gateway_id FROM gateway_states LIMIT 1")
+                try pool.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        try InlineExecutor.run(SQLiteSession(db: db), claim)
+                        return .commit
+                    }
+                }
             }
         } catch let error as StorageError {
             throw error
         } catch {
-            throw StorageError.open(location: path, reason: Self.describeOpenFailure(error, path: path, readonly: readonly))
-        }
-        if let stored, stored != gatewayId {
-            throw StorageError.wrongGateway(location: path, stored: stored, configured: gatewayId)
-        }
-        if stored == nil, !readonly {
-            do {
-                try pool.write { db in
-                    try db.execute(
-                        sql: """
-                            INSERT INTO gateway_states(gateway_id, head_seq, version_id, updated_at)
-                            VALUES (?, 0, '', \(SQLDialect.sqlite.now)) ON CONFLICT(gateway_id) DO NOTHING
-                            """,
-                        arguments: [gatewayId])
-                }
-            } catch {
-                throw StorageError.open(location: path, reason: Self.describeOpenFailure(error, path: path, readonly: readonly))
-            }
+            throw StorageError.open(location: path, reason: Self.describe(error, path: path, readonly: readonly, opening: true))
         }
     }
 
@@ -120,11 +111,6 @@ public final class SQLiteStore: Sendable {
         }
     }
 
-    static func directory(of path: String) -> String {
-        let dir = (path as NSString).deletingLastPathComponent
-        return dir.isEmpty ? "." : dir
-    }
-
     /// What a reader who may not read the store can do.
     static func readerHint(_ path: String) -> String {
         let owner = FileOwnership(of: path)?.owner
@@ -132,11 +118,11 @@ public final class SQLiteStore: Sendable {
             + "to the store file and its -wal and -shm files"
     }
 
-    /// The cause of a failed open in words, naming the file in the way: never a raw SQLite
-    /// message for a permission problem or a read-only store.
-    static func describeOpenFailure(_ error: Error, path: String, readonly: Bool) -> String {
+    /// The cause of a failed open (`opening`) or query in words, naming the file in the way:
+    /// never a raw SQLite message for a permission problem or a read-only store, never SQL text.
+    static func describe(_ error: Error, path: String, readonly: Bool, opening: Bool = false) -> String {
         guard let e = error as? DatabaseError else { return String(describing: error) }
-        let directory = Self.directory(of: path)
+        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         switch e.extendedResultCode {
         case .SQLITE_READONLY_DIRECTORY:
             // WAL readers need PATH-shm; one that may not create it can only use an existing one.
@@ -148,6 +134,9 @@ public final class SQLiteStore: Sendable {
             let shm = FileOwnership(of: path + "-shm").map { " (\($0.summary); running as \(FileAccess.currentUser))" } ?? ""
             return "\(path)-shm\(shm) is not usable by a reader who may not write it while no writer has the store open: "
                 + "start `gwops controller` as the store's owner, or run as the store's owner"
+        case .SQLITE_READONLY where !opening:
+            let facts = FileOwnership(of: path).map { "\($0.summary); " } ?? ""
+            return "the store file is read-only for this user (\(facts)running as \(FileAccess.currentUser))"
         case .SQLITE_READONLY:
             let facts = FileOwnership(of: path).map { " (\($0.summary); running as \(FileAccess.currentUser))" } ?? ""
             if readonly { return "SQLite refused to read the store read-only\(facts): \(e.message ?? "read-only")" }
@@ -164,23 +153,6 @@ public final class SQLiteStore: Sendable {
             return "SQLite cannot open the file (\(e.message ?? "error 14"))"
         case .SQLITE_NOTADB:
             return "\(path) is not a SQLite database"
-        case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_CORRUPT, .SQLITE_IOERR:
-            return describe(e, path: path, readonly: readonly)
-        default:
-            // Neither the SQL text nor GRDB's decoration: SQLite's own message.
-            return "SQLite error \(e.resultCode.rawValue): \(e.message ?? "unknown")"
-        }
-    }
-
-    /// A query failure's cause in words (never the SQL text or its values).
-    static func describe(_ error: Error, path: String, readonly: Bool) -> String {
-        guard let e = error as? DatabaseError else { return String(describing: error) }
-        switch e.extendedResultCode {
-        case .SQLITE_READONLY_DIRECTORY, .SQLITE_READONLY_CANTINIT, .SQLITE_CANTOPEN:
-            return describeOpenFailure(error, path: path, readonly: readonly)
-        case .SQLITE_READONLY:
-            let facts = FileOwnership(of: path).map { "\($0.summary); " } ?? ""
-            return "the store file is read-only for this user (\(facts)running as \(FileAccess.currentUser))"
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return "the database stayed locked by another process"
         case .SQLITE_FULL:
@@ -190,43 +162,14 @@ public final class SQLiteStore: Sendable {
         case .SQLITE_IOERR:
             return "I/O error on the database file (SQLite code \(e.extendedResultCode.rawValue))"
         default:
+            // Neither the SQL text nor GRDB's decoration: SQLite's own message.
             return "SQLite error \(e.resultCode.rawValue): \(e.message ?? "unknown")"
         }
     }
 
-    /// Runs `body` in one IMMEDIATE write transaction.
-    func writeTransaction<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        // Refused here, in words; SQLite would refuse it too (the connections are read-only).
-        if readonly { throw StorageError.readOnly(location: path, operation: operation) }
-        do {
-            return try await pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
-            }
-        } catch let error as StorageError {
-            throw error.located(at: path)
-        } catch let error as CancellationError {
-            throw error
-        } catch {
-            throw StorageError.query(location: path, operation: operation, reason: Self.describe(error, path: path, readonly: readonly))
-        }
-    }
-
-    /// Runs `body` in one read snapshot.
-    func readSnapshot<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.read(body)
-        } catch let error as StorageError {
-            throw error.located(at: path)
-        } catch let error as CancellationError {
-            throw error
-        } catch {
-            throw StorageError.query(location: path, operation: operation, reason: Self.describe(error, path: path, readonly: readonly))
-        }
+    /// `error` of `operation` as a `StorageError` naming this store, in words.
+    func storageError(_ operation: String, _ error: Error) -> StorageError {
+        .query(location: path, operation: operation, reason: Self.describe(error, path: path, readonly: readonly))
     }
 
     /// Runs `PRAGMA integrity_check`; returns the problems found (empty when sound).

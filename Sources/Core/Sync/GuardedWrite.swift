@@ -1,3 +1,33 @@
+/// Result of a guarded write.
+public enum WriteOutcome: Sendable, Equatable {
+    case inserted
+    case updated
+    /// The stored row is as new or newer; nothing written, no event.
+    case stale
+    /// The input is invalid; nothing written.
+    case rejected(String)
+
+    /// True when the row was inserted or overwritten (only then is an event published).
+    public var affected: Bool { self == .inserted || self == .updated }
+}
+
+/// A status-only change from the platform listing.
+public struct StatusChange: Sendable, Codable, Equatable {
+    public var uuid: String
+    public var kind: ArtifactKind
+    public var state: DesiredState
+    public var deploymentId: String
+    public var deployedAt: Timestamp
+
+    public init(uuid: String, kind: ArtifactKind, state: DesiredState, deploymentId: String, deployedAt: Timestamp) {
+        self.uuid = uuid
+        self.kind = kind
+        self.state = state
+        self.deploymentId = deploymentId
+        self.deployedAt = deployedAt.millisecondPrecision
+    }
+}
+
 /// The guarded write (DESIGN.md §3) as one rule for every backend; the stores read the stored
 /// row (locked) and write what this decides.
 enum GuardedWrite {
