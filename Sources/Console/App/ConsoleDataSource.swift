@@ -65,7 +65,7 @@ actor ConsoleDataSource {
         feed = ServiceHub(service: service)
     }
 
-    /// Refreshes until cancelled; `refreshNow()` wakes it early.
+    /// Refreshes the small tables and follows the hub until cancelled; `refreshNow()` wakes both early.
     func run() async {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         wake = continuation
@@ -85,8 +85,8 @@ actor ConsoleDataSource {
         for await _ in stream {
             if Task.isCancelled { break }
             await refreshOnce()
-            // At most ten refreshes a second however fast the hub moves (each stream batch wakes
-            // one): a wake meanwhile is kept, so the last events still show 100 ms later.
+            // At most ten refreshes a second however often they are asked for (each key that
+            // acts asks for one): a wake meanwhile is kept, so the last ask still shows 100 ms later.
             try? await Task.sleep(for: .milliseconds(100))
         }
     }
