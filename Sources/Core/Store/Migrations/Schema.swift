@@ -130,8 +130,9 @@ enum Schema {
     }
 
     /// Checks that the store at `location` belongs to `gatewayId`, and claims a new one for it
-    /// (unless `readonly`). - Throws: `StorageError.wrongGateway`.
-    static func claim(_ s: any StoreSession, gatewayId: String, location: String, readonly: Bool) async throws {
+    /// (unless `readonly`). Returns whether it was claimed before. - Throws: `StorageError.wrongGateway`.
+    @discardableResult
+    static func claim(_ s: any StoreSession, gatewayId: String, location: String, readonly: Bool) async throws -> Bool {
         let stored = try await s.first("SELECT gateway_id FROM gateway_states LIMIT 1", table: "gateway_states") { try $0.text(0) }
         if let stored, stored != gatewayId {
             throw StorageError.wrongGateway(location: location, stored: stored, configured: gatewayId)
@@ -143,5 +144,6 @@ enum Schema {
                 ON CONFLICT (gateway_id) DO NOTHING
                 """)
         }
+        return stored != nil
     }
 }

@@ -113,7 +113,7 @@ public final class PostgresStore: Sendable {
 
     private func checkGateway() async throws {
         let (gatewayId, location, readonly) = (gatewayId, location, readonly)
-        try await write("check gateway") { s in try await Schema.claim(s, gatewayId: gatewayId, location: location, readonly: readonly) }
+        _ = try await write("check gateway") { s in try await Schema.claim(s, gatewayId: gatewayId, location: location, readonly: readonly) }
     }
 
     /// Runs `body` in one transaction, mapping failures to `StorageError`.

@@ -50,20 +50,23 @@ public final class SQLiteStore: Sendable {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             }
             pool = try DatabasePool(path: path, configuration: config)
-            let claim: @Sendable (any StoreSession) async throws -> Void = { s in
-                try await Schema.claim(s, gatewayId: gatewayId, location: path, readonly: readonly)
+            func claim(readonly: Bool) -> @Sendable (any StoreSession) async throws -> Bool {
+                { s in try await Schema.claim(s, gatewayId: gatewayId, location: path, readonly: readonly) }
             }
             if readonly {
-                try pool.read { db in
+                _ = try pool.read { db in
                     try Self.checkSchema(db, path: path)
-                    try InlineExecutor.run(SQLiteSession(db: db), claim)
+                    return try InlineExecutor.run(SQLiteSession(db: db), claim(readonly: true))
                 }
             } else {
                 try Self.migrate(pool)
-                try pool.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        try InlineExecutor.run(SQLiteSession(db: db), claim)
-                        return .commit
+                // Only a new store takes the write lock to be claimed; every later open just reads.
+                if try !pool.read({ db in try InlineExecutor.run(SQLiteSession(db: db), claim(readonly: true)) }) {
+                    _ = try pool.writeWithoutTransaction { db in
+                        try db.inTransaction(.immediate) {
+                            _ = try InlineExecutor.run(SQLiteSession(db: db), claim(readonly: false))
+                            return .commit
+                        }
                     }
                 }
             }
