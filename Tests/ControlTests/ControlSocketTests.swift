@@ -26,6 +26,7 @@ struct ControlSocketTests {
         let snapshot = try await h.client.snapshot()
         #expect(Set(snapshot.artifacts.map(\.uuid)) == ["a", "b"] && snapshot.headSeq == 2)
         #expect(try await h.client.events(after: 1, limit: 10).map(\.seq) == [2])
+        #expect(try await h.client.hubPosition().headSeq == 2)
         let board = try await h.client.dashboard(recentEvents: 10, lagWindow: 60)
         #expect(board.hub.headSeq == 2 && board.apiKeys == ["a": 1] && board.recentEvents.map(\.seq) == [2, 1])
         let detail = try await h.client.detail(uuid: "a")
