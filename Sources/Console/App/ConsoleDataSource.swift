@@ -31,6 +31,9 @@ actor ConsoleDataSource {
     private var changed = true
     private var lastFullListing: Timestamp?
     private var lastProbe: Timestamp?
+    /// The platform question in flight: asked beside the store reads, never in their way (an
+    /// unreachable platform takes its timeout, 30 s, to say so).
+    private var asking: Task<Void, Never>?
     private var wake: AsyncStream<Void>.Continuation?
     /// Whether a snapshot was loaded (the cursor is then the snapshot's head, or later).
     private var loaded = false
@@ -81,7 +84,10 @@ actor ConsoleDataSource {
         defer { follower.cancel() }
         // Through the controller's socket, hub events arrive as they are applied.
         let relay = (service as? ControlClient).map { client in Task { await self.relayStream(client) } }
-        defer { relay?.cancel() }
+        defer {
+            relay?.cancel()
+            asking?.cancel()
+        }
         for await _ in stream {
             if Task.isCancelled { break }
             await refreshOnce()
@@ -111,7 +117,7 @@ actor ConsoleDataSource {
             let board = try await service.dashboard(recentEvents: wanted ? Self.recentLimit : 0, lagWindow: 600)
             if wanted { recentWanted = false }
             let now = board.now
-            await askPlatform(now: now)
+            askPlatformAside(now: now)
             if board.apiKeys != keys { keys = board.apiKeys; rowsDirty = true }
             if board.reviews != data.reviews { data.reviews = board.reviews; rowsDirty = true; changed = true }
             update(\.runs, board.runs)
@@ -167,11 +173,7 @@ actor ConsoleDataSource {
         showScheduled = false
         let start = ContinuousClock.now
         showEvents()
-        refreshRows()
-        if changed {
-            inbox.post(data)
-            changed = false
-        }
+        postIfChanged()
         lastShown = start
         showGap = max(.milliseconds(20), (ContinuousClock.now - start) * 4)
     }
@@ -278,6 +280,24 @@ actor ConsoleDataSource {
         recentWanted = true
         rowsDirty = true
         MemoryTrim.releaseFreePages()
+    }
+
+    /// Asks the platform unless a question is still in flight, and shows the answer when it comes.
+    private func askPlatformAside(now: Timestamp) {
+        guard asking == nil else { return }
+        asking = Task {
+            await askPlatform(now: now)
+            asking = nil
+            postIfChanged()
+        }
+    }
+
+    private func postIfChanged() {
+        refreshRows()
+        if changed {
+            inbox.post(data)
+            changed = false
+        }
     }
 
     /// Lists the platform whole every `fullListingInterval`, and in between asks only what

@@ -95,6 +95,24 @@ struct ConsoleFlowTests {
         }
     }
 
+    @Test func aPlatformSlowToAnswerDoesNotHoldTheStoresViewBack() async throws {
+        let f = try await StoreFixture.make()
+        defer { f.remove() }
+        try await SimulatorHarness.with(deployments: 30) { h in
+            // Given a synced store, and a platform whose listing now takes 20 s to answer
+            try await SyncEngine(store: f.store, platform: h.client()).run(trigger: .cli, requestedBy: Self.actor)
+            let total = try await f.store.artifactCounts().total
+            await h.platform.addFault(SimFault(endpoint: .deployments, count: 100, delayMs: 20_000))
+            // When a console starts
+            let s = Self.start(f, h)
+            // Then the gateway and its artifacts show while the platform has not answered yet
+            try await s.waitFor("ARTIFACTS \(total) ")
+            #expect(s.backend.text.contains("gw-test"))
+            #expect(s.backend.text.contains("platform ? unknown"), "\(s.backend.text)")
+            await s.quit()
+        }
+    }
+
     @Test func approvingAnOrphanDeletesItWithKeysAndSubscriptionsAndAudits() async throws {
         let f = try await StoreFixture.make()
         defer { f.remove() }

@@ -29,7 +29,7 @@ struct MultiProcessConsumerTests {
         // Then every replica's cursor reaches the head
         try await waitUntil(seconds: 30) { try await f.store.replicas().allSatisfy { $0.appliedSeq == 500 } }
         for p in processes { p.terminate() }
-        for p in processes { p.waitUntilExit() }
+        for p in processes { await GwopsBinary.exit(of: p) }
 
         // And each applied 1...500 exactly once, in order, and stopped cleanly
         for r in 1...3 {

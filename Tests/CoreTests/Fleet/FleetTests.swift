@@ -32,7 +32,7 @@ struct FleetTests {
             // When one is killed mid-way and restarted
             try await Task.sleep(for: .seconds(8))
             kill(processes[1].processIdentifier, SIGKILL)
-            processes[1].waitUntilExit()
+            await GwopsBinary.exit(of: processes[1])
             try await Task.sleep(for: .seconds(3))
             processes[1] = try start(2)
             try await Task.sleep(for: .seconds(19))
@@ -55,7 +55,7 @@ struct FleetTests {
             let deployedHere = Set(try await f.store.artifactSummaries().filter { $0.desiredState == .deployed }.map(\.uuid))
             #expect(deployedHere == deployedOnPlatform, "\(deployedHere.symmetricDifference(deployedOnPlatform).count) differ")
             for p in processes { p.terminate() }
-            for p in processes { p.waitUntilExit() }
+            for p in processes { await GwopsBinary.exit(of: p) }
             // And each replica applied every event once, in order; the killed one resumed after its cursor
             let head = try await f.store.position().headSeq
             for r in 1...3 {

@@ -57,7 +57,7 @@ struct SecretsTests {
             try await Task.sleep(for: .seconds(2))
             try await run("status --json after keys", ["status", "--config", config, "--json"])
             controller.terminate()
-            controller.waitUntilExit()
+            await GwopsBinary.exit(of: controller)
             // Error paths: a failing platform, a wrong key, a key file others can read, a store that is down
             await h.platform.addFault(SimFault(endpoint: .deployments, status: 500, count: 100))
             try await run("sync, platform 500", ["sync", "--config", config])

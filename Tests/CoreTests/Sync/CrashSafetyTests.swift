@@ -20,7 +20,7 @@ struct CrashSafetyTests {
             // When it is killed with SIGKILL after some batches were applied
             try await waitUntil(seconds: 60) { (try await f.store.syncRuns(limit: 1).first?.counters.fetched ?? 0) >= 300 }
             kill(sync.processIdentifier, SIGKILL)
-            sync.waitUntilExit()
+            await GwopsBinary.exit(of: sync)
             #expect(sync.terminationReason == .uncaughtSignal)
 
             // Then the database is sound and holds whole batches only, each row with its event
