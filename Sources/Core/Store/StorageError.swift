@@ -51,15 +51,3 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
-
-/// What a read-only session says about a store it may not migrate.
-enum StoreSchema {
-    /// The reason for `StorageError.open` when the store's schema lacks `missing` migrations
-    /// (`none`: it has no gwops schema at all).
-    static func notReadyReason(missing: [String], none: Bool) -> String {
-        let fix = "start `gwops controller` (it migrates at start) or run `gwops sync` once as the gateway's service account, then retry"
-        if none { return "it has no gwops tables yet, and a read-only session never creates them: \(fix)" }
-        return "its schema is older than this gwops (not applied: \(missing.joined(separator: ", "))), "
-            + "and a read-only session never migrates: \(fix)"
-    }
-}

@@ -114,6 +114,18 @@ enum Schema {
         return steps.map(\.id).filter { !applied.contains($0) }
     }
 
+    /// A read-only session never migrates: refuses, in words, a store without the gwops schema or
+    /// with one older than this binary. - Throws: `StorageError.open`.
+    static func requireCurrent(_ s: any StoreSession, location: String) async throws {
+        let missing = try await missing(s)
+        guard !missing.isEmpty else { return }
+        let fix = "start `gwops controller` (it migrates at start) or run `gwops sync` once as the gateway's service account, then retry"
+        let reason = missing.count == steps.count
+            ? "it has no gwops tables yet, and a read-only session never creates them: \(fix)"
+            : "its schema is older than this gwops (not applied: \(missing.joined(separator: ", "))), and a read-only session never migrates: \(fix)"
+        throw StorageError.open(location: location, reason: reason)
+    }
+
     /// Brings the store to this binary's schema inside the caller's write transaction, one process
     /// at a time: what is applied is read under the lock (SQLite's IMMEDIATE transaction, or an
     /// advisory lock on PostgreSQL), so two replicas opening a new store together do not both

@@ -71,11 +71,13 @@ public final class PostgresStore: Sendable {
             connectionConfig: connectionConfig)
         do {
             if readonly {
-                try await store.checkSchema()
+                try await store.read("check schema") { try await Schema.requireCurrent($0, location: location) }
             } else {
-                try await store.migrate()
+                try await store.write("migrate") { try await Schema.migrate($0) }
             }
-            try await store.checkGateway()
+            _ = try await store.write("check gateway") { s in
+                try await Schema.claim(s, gatewayId: gatewayId, location: location, readonly: readonly)
+            }
         } catch {
             store.close()
             if let e = error as? StorageError { throw e }
@@ -97,24 +99,6 @@ public final class PostgresStore: Sendable {
 
     /// Closes the pool; call once when done.
     public func close() { runner.cancel() }
-
-    private func migrate() async throws {
-        try await transaction("migrate") { conn in try await Schema.migrate(PostgresSession(conn: conn, logger: logger)) }
-    }
-
-    /// A read-only session never migrates: refuses, in words, a database without the gwops
-    /// schema or with one older than this binary.
-    private func checkSchema() async throws {
-        let missing = try await reading("check schema") { conn in try await Schema.missing(PostgresSession(conn: conn, logger: logger)) }
-        guard missing.isEmpty else {
-            throw StorageError.open(location: location, reason: StoreSchema.notReadyReason(missing: missing, none: missing.count == Schema.steps.count))
-        }
-    }
-
-    private func checkGateway() async throws {
-        let (gatewayId, location, readonly) = (gatewayId, location, readonly)
-        _ = try await write("check gateway") { s in try await Schema.claim(s, gatewayId: gatewayId, location: location, readonly: readonly) }
-    }
 
     /// Runs `body` in one transaction, mapping failures to `StorageError`.
     @discardableResult

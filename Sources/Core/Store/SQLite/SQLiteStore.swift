@@ -50,23 +50,21 @@ public final class SQLiteStore: Sendable {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             }
             pool = try DatabasePool(path: path, configuration: config)
-            func claim(readonly: Bool) -> @Sendable (any StoreSession) async throws -> Bool {
-                { s in try await Schema.claim(s, gatewayId: gatewayId, location: path, readonly: readonly) }
-            }
-            if readonly {
-                _ = try pool.read { db in
-                    try Self.checkSchema(db, path: path)
-                    return try InlineExecutor.run(SQLiteSession(db: db), claim(readonly: true))
+            if !readonly { try Self.migrate(pool) }
+            // Only a new store takes the write lock to be claimed; every later open just reads.
+            let claimed = try pool.read { db in
+                try InlineExecutor.run(SQLiteSession(db: db)) { s in
+                    if readonly { try await Schema.requireCurrent(s, location: path) }
+                    return try await Schema.claim(s, gatewayId: gatewayId, location: path, readonly: true)
                 }
-            } else {
-                try Self.migrate(pool)
-                // Only a new store takes the write lock to be claimed; every later open just reads.
-                if try !pool.read({ db in try InlineExecutor.run(SQLiteSession(db: db), claim(readonly: true)) }) {
-                    _ = try pool.writeWithoutTransaction { db in
-                        try db.inTransaction(.immediate) {
-                            _ = try InlineExecutor.run(SQLiteSession(db: db), claim(readonly: false))
-                            return .commit
+            }
+            if !claimed, !readonly {
+                try pool.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        _ = try InlineExecutor.run(SQLiteSession(db: db)) { s in
+                            try await Schema.claim(s, gatewayId: gatewayId, location: path, readonly: false)
                         }
+                        return .commit
                     }
                 }
             }
@@ -93,14 +91,6 @@ public final class SQLiteStore: Sendable {
                 + "(or run `gwops sync`) as the gateway's service account first, or set [store] path"
         }
         return FileAccess.readProblem(path, noun: "store file").map { "\($0): \(Self.readerHint(path))" }
-    }
-
-    /// A read-only session never migrates: a store older than this binary is refused in words.
-    static func checkSchema(_ db: Database, path: String) throws {
-        let missing = try InlineExecutor.run(SQLiteSession(db: db)) { try await Schema.missing($0) }
-        if missing.isEmpty { return }
-        throw StorageError.open(
-            location: path, reason: StoreSchema.notReadyReason(missing: missing, none: missing.count == Schema.steps.count))
     }
 
     /// Brings the store to this binary's schema in one IMMEDIATE transaction (see `Schema.migrate`).
