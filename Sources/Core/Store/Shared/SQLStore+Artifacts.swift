@@ -23,12 +23,9 @@ extension SQLStore {
         // Built before the transaction, which holds the write lock (SQLite) or row locks.
         let candidates = artifacts.map { ArtifactEvents.change($0.summary, action: .create) }
         return try await write("apply artifact batch") { s in
-            var outcomes: [WriteOutcome] = []
-            var events: [NewEvent] = []
-            for (artifact, candidate) in zip(artifacts, candidates) {
-                let outcome = try await ArtifactRows.guardedUpsert(artifact, s)
-                outcomes.append(outcome)
-                if outcome.affected { events.append(candidate.with(action: outcome == .inserted ? .create : .update)) }
+            let outcomes = try await ArtifactRows.guardedUpserts(artifacts, s)
+            let events = zip(outcomes, candidates).compactMap { outcome, candidate in
+                outcome.affected ? candidate.with(action: outcome == .inserted ? .create : .update) : nil
             }
             _ = try await s.publish(events, gatewayId: gatewayId, describesChanges: true)
             return outcomes
@@ -117,19 +114,45 @@ enum ArtifactRows {
         try await s.first("SELECT \(summaryColumns) FROM artifacts WHERE uuid = \(uuid) \(SQL.forUpdate)", table: "artifacts", summary)
     }
 
-    /// Insert when absent, else what `GuardedWrite.outcome` decides against the stored row
-    /// (locked). Inserting first means two writers on two hosts cannot both insert.
-    static func guardedUpsert(_ a: Artifact, _ s: any StoreSession) async throws -> WriteOutcome {
-        if let problem = ArtifactValidation.problem(a) { return .rejected(problem) }
-        let inserted = try await s.changed(
-            """
-            INSERT INTO artifacts(uuid, handle, display_name, version, kind, desired_state, deployment_id, deployed_at, origin,
-                                  content, content_sha256, updated_at)
-            VALUES (\(a.uuid), \(a.handle), \(a.displayName), \(a.version), \(a.kind), \(a.desiredState), \(a.deploymentId),
-                    \(time: a.deployedAt), \(a.origin), \(a.content), \(a.contentSHA256), \(SQL.now))
-            ON CONFLICT (uuid) DO NOTHING RETURNING 1
-            """, table: "artifacts") == 1
-        if inserted { return .inserted }
+    /// Each artifact inserted when absent, else what `GuardedWrite.outcome` decides against the
+    /// stored row (locked), in order. The absent ones go in first, a few hundred a statement:
+    /// two writers on two hosts cannot both insert one, and a sync into an empty store costs one
+    /// statement a batch.
+    static func guardedUpserts(_ artifacts: [Artifact], _ s: any StoreSession) async throws -> [WriteOutcome] {
+        let problems = artifacts.map(ArtifactValidation.problem)
+        let valid = zip(artifacts, problems).compactMap { a, problem in problem == nil ? a : nil }
+        var inserted = Set<String>()
+        for start in stride(from: 0, to: valid.count, by: 500) {
+            let rows = valid[start..<min(start + 500, valid.count)].map { a -> SQL in
+                """
+                (\(a.uuid), \(a.handle), \(a.displayName), \(a.version), \(a.kind), \(a.desiredState), \(a.deploymentId),
+                 \(time: a.deployedAt), \(a.origin), \(a.content), \(a.contentSHA256), \(SQL.now))
+                """
+            }
+            try await s.forEach(
+                """
+                INSERT INTO artifacts(uuid, handle, display_name, version, kind, desired_state, deployment_id, deployed_at, origin,
+                                      content, content_sha256, updated_at)
+                VALUES \(rows.joined(", ")) ON CONFLICT (uuid) DO NOTHING RETURNING uuid
+                """, table: "artifacts"
+            ) { inserted.insert(try $0.text(0)) }
+        }
+        var outcomes: [WriteOutcome] = []
+        for (a, problem) in zip(artifacts, problems) {
+            if let problem {
+                outcomes.append(.rejected(problem))
+            } else if inserted.remove(a.uuid) != nil {
+                outcomes.append(.inserted)
+            } else {
+                // Stored before, or a second copy in this batch: it meets the row as it is now.
+                outcomes.append(try await guardedUpdate(a, s))
+            }
+        }
+        return outcomes
+    }
+
+    /// Overwrites the stored row when `GuardedWrite.outcome` says so.
+    private static func guardedUpdate(_ a: Artifact, _ s: any StoreSession) async throws -> WriteOutcome {
         // Gone again since the insert met it (a concurrent delete): nothing written, and the next
         // sync inserts it.
         guard let stored = try await summary(s, uuid: a.uuid) else { return .stale }

@@ -59,6 +59,25 @@ extension StoreConformance {
         }
 
         @Test(arguments: Backend.allCases)
+        func copiesOfOneArtifactInABatchMeetEachOtherInOrder(backend: Backend) async throws {
+            let f = try await StoreFixture.make(backend)
+            defer { f.remove() }
+            // Given a batch larger than one insert statement, with "a" three times: new, newer, older
+            let many = (0..<1200).map { Fixtures.artifact(String(format: "m%04d", $0), deployedAt: t0) }
+            let batch = [Fixtures.artifact("a", deployedAt: t0)] + many
+                + [Fixtures.artifact("a", deploymentId: "dep-2", deployedAt: t1), Fixtures.artifact("a", deploymentId: "dep-0", deployedAt: t0)]
+            // When it is written
+            let outcomes = try await f.store.upsertArtifacts(batch)
+            // Then each copy meets the row the ones before it left, and the events follow the batch
+            #expect(outcomes.first == .inserted && outcomes.suffix(2) == [.updated, .stale])
+            #expect(outcomes.dropFirst().dropLast(2).allSatisfy { $0 == .inserted })
+            #expect(try await f.store.artifact(uuid: "a")?.deploymentId == "dep-2")
+            let events = try await f.store.events(after: 0, limit: 2000)
+            #expect(events.map(\.entityId) == ["a"] + many.map(\.uuid) + ["a"])
+            #expect(events.map(\.action) == Array(repeating: .create, count: 1201) + [.update])
+        }
+
+        @Test(arguments: Backend.allCases)
         func statusUpdatesFollowTheGuardedWriteAndTheSameDeploymentsStateChange(backend: Backend) async throws {
             let f = try await StoreFixture.make(backend)
             defer { f.remove() }
