@@ -12,6 +12,12 @@ struct PostgresSession: StoreSession {
         try await conn.checkedQuery(Self.query(sql), logger: logger)
     }
 
+    func changes(_ sql: SQL) async throws -> Int {
+        var count = 0
+        try await forEach(SQL(parts: sql.parts + [.text(" RETURNING 1")]), table: "") { _ in count += 1 }
+        return count
+    }
+
     func forEach(_ sql: SQL, table: String, _ row: (StoreRow) throws -> Void) async throws {
         for try await r in try await conn.checkedQuery(Self.query(sql), logger: logger) {
             try row(StoreRow(values: try r.map(Self.value), table: table))

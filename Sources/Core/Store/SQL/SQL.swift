@@ -125,3 +125,20 @@ extension Array where Element == SQL {
         return SQL(parts: parts)
     }
 }
+
+extension Array {
+    /// The elements in runs of 128, 64, …, 1 (a batch of 50 is 32 + 16 + 2): a statement over a
+    /// run (an `IN` list) has one of eight texts whatever the batch's size, so SQLite keeps each
+    /// compiled instead of parsing a new text every batch.
+    func statementRuns() -> [ArraySlice<Element>] {
+        var runs: [ArraySlice<Element>] = []
+        var start = startIndex
+        while start < endIndex {
+            var size = 128
+            while size > endIndex - start { size /= 2 }
+            runs.append(self[start..<start + size])
+            start += size
+        }
+        return runs
+    }
+}

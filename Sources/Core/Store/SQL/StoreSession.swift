@@ -54,8 +54,10 @@ public struct StoreRow: Sendable {
 /// statements (`SQLStore`'s extensions) run through it; the backends only execute.
 public protocol StoreSession {
     var dialect: SQLDialect { get }
-    /// Runs a statement (to learn how many rows changed, add `RETURNING 1` and count `rows`).
+    /// Runs a statement.
     func execute(_ sql: SQL) async throws
+    /// Runs a statement that inserts, updates or deletes; returns how many rows it changed.
+    func changes(_ sql: SQL) async throws -> Int
     /// Runs a query and hands each row, in order, to `row` (rows are not gathered first: a
     /// listing of 100,000 artifacts streams). `table` names the rows in a `corruptRow`.
     func forEach(_ sql: SQL, table: String, _ row: (StoreRow) throws -> Void) async throws
@@ -77,13 +79,6 @@ extension StoreSession {
         var result: T?
         try await forEach(sql, table: table) { row in if result == nil { result = try decode(row) } }
         return result
-    }
-
-    /// How many rows a statement changed: it ends in `RETURNING 1`, one row per row changed.
-    func changed(_ sql: SQL, table: String) async throws -> Int {
-        var count = 0
-        try await forEach(sql, table: table) { _ in count += 1 }
-        return count
     }
 
     /// The first column of the first row as an integer (a count, an id), or nil.

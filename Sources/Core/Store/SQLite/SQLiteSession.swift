@@ -4,7 +4,9 @@ internal import GRDB
 
 /// A GRDB connection as a `StoreSession`. GRDB hands out a connection only inside a synchronous
 /// closure on its own queue, so the shared (async) statements run there to the end on that
-/// thread (`InlineExecutor`): nothing in them suspends, and no statement hops threads.
+/// thread (`InlineExecutor`): nothing in them suspends, and no statement hops threads. Every
+/// statement stays compiled in the connection's cache: the texts are few (`IN` lists come in
+/// `statementRuns`, so such a statement has a few texts whatever the batch's size).
 struct SQLiteSession: StoreSession {
     let db: Database
 
@@ -12,23 +14,20 @@ struct SQLiteSession: StoreSession {
 
     func execute(_ sql: SQL) async throws {
         let (text, values) = sql.rendered(for: .sqlite)
-        try statement(text, values).execute(arguments: Self.arguments(values))
+        try db.cachedStatement(sql: text).execute(arguments: Self.arguments(values))
+    }
+
+    func changes(_ sql: SQL) async throws -> Int {
+        try await execute(sql)
+        return db.changesCount
     }
 
     func forEach(_ sql: SQL, table: String, _ row: (StoreRow) throws -> Void) async throws {
         let (text, values) = sql.rendered(for: .sqlite)
-        let cursor = try Row.fetchCursor(statement(text, values), arguments: Self.arguments(values))
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: text), arguments: Self.arguments(values))
         while let r = try cursor.next() {
             try row(StoreRow(values: (0..<r.count).map { Self.value(r[$0] as DatabaseValue) }, table: table))
         }
-    }
-
-    /// The compiled statement: kept in the connection's cache when it has few values (the same
-    /// text comes back), compiled each time when it has many (a batch's multi-row insert or id
-    /// probe differs by batch size, and caching every size would grow the cache for as long as
-    /// the controller runs).
-    private func statement(_ text: String, _ values: [SQLValue]) throws -> Statement {
-        values.count <= 32 ? try db.cachedStatement(sql: text) : try db.makeStatement(sql: text)
     }
 
     func publish(_ events: [NewEvent], gatewayId: String, describesChanges: Bool) async throws -> [Int64?] {

@@ -115,38 +115,26 @@ enum ArtifactRows {
     }
 
     /// Each artifact inserted when absent, else what `GuardedWrite.outcome` decides against the
-    /// stored row (locked), in order. The absent ones go in first, a few hundred a statement:
-    /// two writers on two hosts cannot both insert one, and a sync into an empty store costs one
-    /// statement a batch.
+    /// stored row (locked), in order. Inserting first means two writers on two hosts cannot both
+    /// insert one. One statement a row, no `RETURNING`: on SQLite either would give each insert
+    /// a statement journal (a copy of the pages it changes, content included).
     static func guardedUpserts(_ artifacts: [Artifact], _ s: any StoreSession) async throws -> [WriteOutcome] {
-        let problems = artifacts.map(ArtifactValidation.problem)
-        let valid = zip(artifacts, problems).compactMap { a, problem in problem == nil ? a : nil }
-        var inserted = Set<String>()
-        for start in stride(from: 0, to: valid.count, by: 500) {
-            let rows = valid[start..<min(start + 500, valid.count)].map { a -> SQL in
-                """
-                (\(a.uuid), \(a.handle), \(a.displayName), \(a.version), \(a.kind), \(a.desiredState), \(a.deploymentId),
-                 \(time: a.deployedAt), \(a.origin), \(a.content), \(a.contentSHA256), \(SQL.now))
-                """
+        var outcomes: [WriteOutcome] = []
+        for a in artifacts {
+            if let problem = ArtifactValidation.problem(a) {
+                outcomes.append(.rejected(problem))
+                continue
             }
-            try await s.forEach(
+            let inserted = try await s.changes(
                 """
                 INSERT INTO artifacts(uuid, handle, display_name, version, kind, desired_state, deployment_id, deployed_at, origin,
                                       content, content_sha256, updated_at)
-                VALUES \(rows.joined(", ")) ON CONFLICT (uuid) DO NOTHING RETURNING uuid
-                """, table: "artifacts"
-            ) { inserted.insert(try $0.text(0)) }
-        }
-        var outcomes: [WriteOutcome] = []
-        for (a, problem) in zip(artifacts, problems) {
-            if let problem {
-                outcomes.append(.rejected(problem))
-            } else if inserted.remove(a.uuid) != nil {
-                outcomes.append(.inserted)
-            } else {
-                // Stored before, or a second copy in this batch: it meets the row as it is now.
-                outcomes.append(try await guardedUpdate(a, s))
-            }
+                VALUES (\(a.uuid), \(a.handle), \(a.displayName), \(a.version), \(a.kind), \(a.desiredState), \(a.deploymentId),
+                        \(time: a.deployedAt), \(a.origin), \(a.content), \(a.contentSHA256), \(SQL.now))
+                ON CONFLICT (uuid) DO NOTHING
+                """) == 1
+            // Stored before, or a second copy in this batch: it meets the row as it is now.
+            outcomes.append(inserted ? .inserted : try await guardedUpdate(a, s))
         }
         return outcomes
     }

@@ -5,12 +5,12 @@ extension SQLStore {
 
     public func updateAPIKey(_ update: APIKeyUpdate) async throws -> Bool {
         try await write("update API key") { s in
-            try await s.changed(
+            try await s.changes(
                 """
                 UPDATE api_keys SET masked_key = \(update.maskedKey), key_hashes = \(APIKeyRecord.json(hashes: update.hashes)),
                     expires_at = \(time: update.expiresAt), updated_at = \(time: update.updatedAt)
-                WHERE artifact_uuid = \(update.artifactUUID) AND name = \(update.name) RETURNING 1
-                """, table: "api_keys") > 0
+                WHERE artifact_uuid = \(update.artifactUUID) AND name = \(update.name)
+                """) > 0
         }
     }
 

@@ -48,9 +48,8 @@ extension SQLStore {
         let gatewayId = self.gatewayId
         return try await write("renew sync lease") { s in
             let expires = Timestamp(microseconds: try await Self.databaseNow(s).microseconds + ttl.microseconds)
-            return try await s.changed(
-                "UPDATE sync_lease SET expires_at = \(time: expires) WHERE gateway_id = \(gatewayId) AND holder = \(holder.token) RETURNING 1",
-                table: "sync_lease") > 0
+            return try await s.changes(
+                "UPDATE sync_lease SET expires_at = \(time: expires) WHERE gateway_id = \(gatewayId) AND holder = \(holder.token)") > 0
         }
     }
 
@@ -77,7 +76,7 @@ extension SQLStore {
     public func breakSyncLease() async throws -> Bool {
         let gatewayId = self.gatewayId
         return try await write("break sync lease") { s in
-            try await s.changed("\(Self.freeLease) WHERE gateway_id = \(gatewayId) AND holder <> '' RETURNING 1", table: "sync_lease") > 0
+            try await s.changes("\(Self.freeLease) WHERE gateway_id = \(gatewayId) AND holder <> ''") > 0
         }
     }
 
