@@ -92,15 +92,15 @@ public final class ControllerMetrics: Sendable {
             return fresh
         }
         for run in fresh {
-            registry.makeCounter(name: "gwops_sync_runs_total", labels: [("outcome", run.outcome.rawValue)], help: "Sync runs finished since the controller started, by outcome")
+            registry.makeCounter(descriptor: Self.runsTotal, labels: [("outcome", run.outcome.rawValue)])
                 .increment()
             if let finished = run.finishedAt {
-                registry.makeDurationHistogram(name: "gwops_sync_run_duration_seconds", buckets: Self.durationBuckets, help: "How long sync runs took")
+                registry.makeDurationHistogram(descriptor: Self.named("gwops_sync_run_duration_seconds", "How long sync runs took"), buckets: Self.durationBuckets)
                     .recordNanoseconds(max(0, (finished.microseconds - run.startedAt.microseconds) * 1000))
             }
         }
         for outcome in SyncOutcome.allWords {
-            _ = registry.makeCounter(name: "gwops_sync_runs_total", labels: [("outcome", outcome)], help: "Sync runs finished since the controller started, by outcome")
+            _ = registry.makeCounter(descriptor: Self.runsTotal, labels: [("outcome", outcome)])
         }
         guard let last = runs.first(where: { $0.finishedAt != nil }) else { return }
         gauge("gwops_sync_last_run_timestamp_seconds", "When the last finished sync run started").set(last.startedAt.seconds)
@@ -115,8 +115,15 @@ public final class ControllerMetrics: Sendable {
         }
     }
 
+    /// A metric's whole name (unit included) and its help line.
+    private static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
+    private static var runsTotal: MetricNameDescriptor { named("gwops_sync_runs_total", "Sync runs finished since the controller started, by outcome") }
+
     private func gauge(_ name: String, _ help: String, _ labels: [String: String] = [:]) -> Gauge {
-        registry.makeGauge(name: name, labels: labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, help: help)
+        registry.makeGauge(descriptor: Self.named(name, help), labels: labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 }
 
