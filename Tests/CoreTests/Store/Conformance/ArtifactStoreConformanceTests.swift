@@ -62,7 +62,8 @@ extension StoreConformance {
         func copiesOfOneArtifactInABatchMeetEachOtherInOrder(backend: Backend) async throws {
             let f = try await StoreFixture.make(backend)
             defer { f.remove() }
-            // Given a batch larger than one insert statement, with "a" three times: new, newer, older
+            // Given a batch of 1,203 (more than one id probe of the hub's publish), with "a" three
+            // times: new, newer, older
             let many = (0..<1200).map { Fixtures.artifact(String(format: "m%04d", $0), deployedAt: t0) }
             let batch = [Fixtures.artifact("a", deployedAt: t0)] + many
                 + [Fixtures.artifact("a", deploymentId: "dep-2", deployedAt: t1), Fixtures.artifact("a", deploymentId: "dep-0", deployedAt: t0)]
