@@ -5,11 +5,14 @@ let package = Package(
     name: "gwops",
     platforms: [.macOS(.v15)],
     products: [
+        // The product: what a gateway host runs.
         .executable(name: "gwops", targets: ["gwops"]),
+        // The demo and the simulated platform; never part of `gwops`.
+        .executable(name: "gwops-demo", targets: ["gwops-demo"]),
         .executable(name: "gwops-bench", targets: ["gwops-bench"]),
         .executable(name: "gwops-campaign", targets: ["gwops-campaign"]),
+        // For the libFuzzer package in Fuzz/.
         .library(name: "Core", targets: ["Core"]),
-        .library(name: "PlatformSim", targets: ["PlatformSim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -30,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
+        // The engine: domain, store, event hub, sync, platform client and live path, the gateway
+        // service. No terminal, CLI or server code.
         .target(
             name: "Core",
             dependencies: [
@@ -48,6 +53,51 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The control socket: its server (in the controller) and its client (console, CLI).
+        .target(
+            name: "ControlSocket",
+            dependencies: [
+                "Core",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The controller as one type of ServiceLifecycle services, and its metrics.
+        .target(
+            name: "Controller",
+            dependencies: [
+                "Core", "ControlSocket",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        // The terminal UI: views, rendering, terminal, input, themes. The only importer of CNCurses.
+        .target(
+            name: "Console",
+            dependencies: ["Core", "CNCurses", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The command line: commands, entry, runtime.
+        .target(
+            name: "CLI",
+            dependencies: [
+                "Core", "ControlSocket", "Controller", "Console",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "gwops", dependencies: ["CLI"]),
+        // The simulated platform (the real platform's wire format), for the demo, tests and benchmarks.
         .target(
             name: "PlatformSim",
             dependencies: [
@@ -64,42 +114,29 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
-        .target(
-            name: "Control",
+        .executableTarget(
+            name: "gwops-demo",
             dependencies: [
-                "Core",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
-        ),
-        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
-        .target(
-            name: "Console",
-            dependencies: [
-                "Core",
-                "Control",
-                "PlatformSim",
-                "CNCurses",
+                "CLI", "Console", "Controller", "ControlSocket", "Core", "PlatformSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
-        .executableTarget(name: "gwops", dependencies: ["Console"]),
+            ],
+            path: "Sources/Demo"),
+        // Test doubles of the console (an in-memory terminal, a fixed theme), beside it as
+        // NIOEmbedded sits beside NIO: for tests and the console benchmark.
+        .target(name: "ConsoleTesting", dependencies: ["Console"]),
         .executableTarget(
             name: "gwops-campaign",
-            dependencies: ["Core", "PlatformSim", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "CLI", "Controller", "Core", "PlatformSim", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Sources/Campaign"),
         .executableTarget(
             name: "gwops-bench",
             dependencies: [
-                "Core", "Control", "PlatformSim", "Console", "TestSupport",
+                "Core", "ControlSocket", "PlatformSim", "Console", "ConsoleTesting", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -124,14 +161,23 @@ let package = Package(
             ],
             resources: [.copy("Fixtures/Wire")]),
         .testTarget(
-            name: "ConsoleTests", dependencies: ["Console", "Control", "Core", "PlatformSim", "TestSupport"],
+            name: "ConsoleTests", dependencies: ["Console", "ConsoleTesting", "ControlSocket", "Core", "PlatformSim", "TestSupport"],
             exclude: ["Views/__Snapshots__"]),
         .testTarget(
-            name: "ControlTests",
+            name: "ControlSocketTests",
             dependencies: [
-                "Control", "Core", "PlatformSim", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "ControlSocket", "Core", "PlatformSim", "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: [
+                "Controller", "ControlSocket", "Core", "PlatformSim", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["CLI", "Core", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "PlatformSimTests", dependencies: ["Core", "PlatformSim", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,7 +11,7 @@ struct CrashCampaign: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "gwops-campaign", abstract: "Crash campaign: SIGKILL gwops at random moments, check the store after each kill.",
-        subcommands: [SyncKills.self, ReplicaKills.self, RestartCampaign.self, BombCampaign.self])
+        subcommands: [SyncKills.self, ReplicaKills.self, RestartCampaign.self, BombCampaign.self, CampaignController.self])
 }
 
 /// Options every campaign takes.

@@ -27,7 +27,7 @@ struct ReplicaKills: AsyncParsableCommand {
             func start(_ replica: String, _ n: Int) throws -> Process {
                 try GwopsBinary.start(
                     ["controller", "--config", config, "--replica-id", replica, "--apply-log", directory.file("\(replica).log")],
-                    environment: env, logPrefix: "\(replica)-\(n)", in: directory)
+                    binary: GwopsBinary.campaign, environment: env, logPrefix: "\(replica)-\(n)", in: directory)
             }
             let survivor = try start("r1", 0)
             var victim = try start("r2", 0)
@@ -66,7 +66,7 @@ struct ReplicaKills: AsyncParsableCommand {
         let head = try await store.position().headSeq
         var problems: [String] = []
         for replica in replicas {
-            let seqs = (try? ApplyLogFile.seqs(directory.file("\(replica).log"))) ?? []
+            let seqs = (try? ApplyLog.seqs(directory.file("\(replica).log"))) ?? []
             let duplicates = seqs.count - Set(seqs).count
             let missingSeqs = head == 0 ? [] : Set(1...head).subtracting(seqs).sorted()
             let missing = missingSeqs.count

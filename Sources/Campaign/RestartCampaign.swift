@@ -49,7 +49,7 @@ struct RestartCampaign: AsyncParsableCommand {
             func start(_ replica: String) throws -> Process {
                 try GwopsBinary.start(
                     ["controller", "--config", config, "--replica-id", replica, "--apply-log", directory.file("\(replica).log")],
-                    environment: env, logPrefix: replica, in: directory)
+                    binary: GwopsBinary.campaign, environment: env, logPrefix: replica, in: directory)
             }
             let fleet = [try start("r1"), try start("r2")]
             defer { for p in fleet where p.isRunning { p.terminate() } }

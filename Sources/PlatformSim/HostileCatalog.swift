@@ -1,6 +1,6 @@
 /// A named way for the platform to misbehave, for the reliability campaign: switched on with
 /// `SimulatedPlatform.addFault(named:)`, `POST /sim/faults {"name": …}` or
-/// `gwops platform-sim --fault NAME`. It lasts until the faults are cleared.
+/// `gwops-demo platform-sim --fault NAME`. It lasts until the faults are cleared.
 public struct HostileFault: Sendable, Equatable {
     public var name: String
     /// What the platform does, in a few words.

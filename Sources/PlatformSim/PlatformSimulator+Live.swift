@@ -33,7 +33,7 @@ extension PlatformSimulator {
     }
 
     /// Random platform changes at `perSecond`, announced on the live path, until cancelled
-    /// (`gwops platform-sim --churn N`). Mostly deploys and undeploys; deletions and creations
+    /// (`gwops-demo platform-sim --churn N`). Mostly deploys and undeploys; deletions and creations
     /// keep the population about constant.
     public func churn(perSecond: Double, seed: UInt64) async {
         guard perSecond > 0 else { return }

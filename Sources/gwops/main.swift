@@ -1,5 +1,4 @@
-import Console
+import CLI
 
-// The `gwops` executable; everything lives in the Console library so tests and `gwops-bench`
-// can use it.
+// The `gwops` executable: the commands live in the CLI library.
 await Entry.main()

@@ -1,25 +1,31 @@
 import Foundation
 import Synchronization
 
-/// Runs the built `gwops` executable as a child process (crash and multi-process tests).
+/// Runs a built executable as a child process (crash and multi-process tests): `gwops` (the
+/// product), `gwops-demo` (the demo and the simulated platform), `gwops-campaign` (its
+/// `controller` keeps an apply log).
 public enum GwopsBinary {
-    /// The `gwops` next to the test bundle in the build directory.
-    public static func path() throws -> String {
+    public static let demo = "gwops-demo"
+    public static let campaign = "gwops-campaign"
+
+    /// The executable `name` next to the test bundle in the build directory.
+    public static func path(_ name: String = "gwops") throws -> String {
         var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "")
         for _ in 0..<4 {
             dir.deleteLastPathComponent()
-            let candidate = dir.appendingPathComponent("gwops").path
+            let candidate = dir.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        let fallback = FileManager.default.currentDirectoryPath + "/.build/debug/gwops"
+        let fallback = FileManager.default.currentDirectoryPath + "/.build/debug/" + name
         if FileManager.default.isExecutableFile(atPath: fallback) { return fallback }
-        throw HarnessError.binaryNotFound("gwops executable not found near \(CommandLine.arguments.first ?? "?"); run `swift build` first")
+        throw HarnessError.binaryNotFound("\(name) executable not found near \(CommandLine.arguments.first ?? "?"); run `swift build` first")
     }
 
-    /// Starts `gwops args…` with stdout and stderr to files in `directory`; as `user` when given
-    /// (see `account`).
+    /// Starts `binary args…` (`gwops` unless named) with stdout and stderr to files in
+    /// `directory`; as `user` when given (see `account`; `gwops` only).
     public static func start(
-        _ args: [String], environment: [String: String] = [:], asUser user: String? = nil, logPrefix: String, in directory: TemporaryDirectory
+        _ args: [String], binary: String = "gwops", environment: [String: String] = [:], asUser user: String? = nil, logPrefix: String,
+        in directory: TemporaryDirectory
     ) throws -> Process {
         let process = Process()
         if let user {
@@ -27,7 +33,7 @@ public enum GwopsBinary {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--", try reachableCopy()] + args
         } else {
-            process.executableURL = URL(fileURLWithPath: try path())
+            process.executableURL = URL(fileURLWithPath: try path(binary))
             process.arguments = args
         }
         var env = ProcessInfo.processInfo.environment
@@ -45,10 +51,11 @@ public enum GwopsBinary {
     /// Runs to completion; returns exit status, stdout, stderr. Waits without holding a thread of
     /// Swift's cooperative pool: an in-process simulator needs those to answer the child.
     public static func run(
-        _ args: [String], environment: [String: String] = [:], asUser user: String? = nil, in directory: TemporaryDirectory
+        _ args: [String], binary: String = "gwops", environment: [String: String] = [:], asUser user: String? = nil,
+        in directory: TemporaryDirectory
     ) async throws -> (Int32, String, String) {
         let prefix = "run-\(UUID().uuidString.prefix(6))"
-        let process = try start(args, environment: environment, asUser: user, logPrefix: prefix, in: directory)
+        let process = try start(args, binary: binary, environment: environment, asUser: user, logPrefix: prefix, in: directory)
         await exit(of: process)
         let out = (try? String(contentsOfFile: directory.file("\(prefix).out"), encoding: .utf8)) ?? ""
         let err = (try? String(contentsOfFile: directory.file("\(prefix).err"), encoding: .utf8)) ?? ""
@@ -113,5 +120,16 @@ public enum GwopsBinary {
         let path = directory.file("config.toml")
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
+    }
+}
+
+extension String {
+    /// The config at this path with `api_key_env = …` (as `GwopsBinary.writeConfig` writes it)
+    /// replaced by `line`.
+    public func replacingKeySource(with line: String) -> String {
+        let text = (try? String(contentsOfFile: self, encoding: .utf8)) ?? ""
+        let replaced = text.replacingOccurrences(of: #"api_key_env = "GWOPS_TEST_API_KEY""#, with: line)
+        try? replaced.write(toFile: self, atomically: true, encoding: .utf8)
+        return self
     }
 }

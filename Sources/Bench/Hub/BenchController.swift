@@ -1,4 +1,4 @@
-import Control
+import ControlSocket
 import Core
 import Foundation
 import TestSupport

@@ -1,4 +1,4 @@
-import Control
+import ControlSocket
 import Core
 import Foundation
 import Synchronization
@@ -61,7 +61,7 @@ struct SocketLatencySuite: Suite {
             let follower = try await controller.client()
             followers.append(Task {
                 var received = 0
-                for try await batch in follower.follow(after: head) {
+                for try await batch in follower.stream(after: head) {
                     let now = wallMicros()
                     latencies.values.withLock { l in for e in batch { l.append(Double(now - e.originatedAt.microseconds) / 1000) } }
                     received += batch.count
@@ -82,7 +82,7 @@ struct SocketLatencySuite: Suite {
             hammers.append(Task {
                 defer { stream?.stop() }
                 var calls = 0
-                while !Task.isCancelled, (try? await other.dashboard(recentEvents: console ? 0 : 500, lagWindow: 600)) != nil {
+                while !Task.isCancelled, (try? await other.dashboard(recentEvents: console ? 0 : 500, lagWindow: .seconds(600))) != nil {
                     calls += 1
                     if console { try? await Task.sleep(for: .milliseconds(hammerPeriodMs)) }
                 }

@@ -26,7 +26,7 @@ struct SyncChild: AsyncParsableCommand {
         switch algorithm {
         case "gwops":
             let record = try await SyncEngine(store: store, platform: client).run(
-                trigger: .startup, requestedBy: Actor(user: "bench", clientAddress: nil))
+                trigger: .startup, requestedBy: Principal(user: "bench", clientAddress: nil))
             guard record.outcome == .succeeded else { throw BenchError("sync \(record.outcome): \(record.errors)") }
             rows = record.counters.fetched + record.counters.statusUpdated
         case "reference":

@@ -3,7 +3,7 @@ import Core
 
 extension ConsoleApp {
     /// Handles one key; returns what the runner must do.
-    mutating func handle(_ key: Key) -> [ConsoleEffect] {
+    package mutating func handle(_ key: Key) -> [ConsoleEffect] {
         if key == .resize { return [.redraw] }
         if state.dialog != nil { return handleDialog(key) }
         if state.showHelp {

@@ -2,7 +2,7 @@ import Core
 
 extension ConsoleApp {
     /// Builds the whole frame. Only visible rows are formatted.
-    func render(now: Timestamp, theme: Theme) -> ScreenBuffer {
+    package func render(now: Timestamp, theme: Theme) -> ScreenBuffer {
         var buffer = ScreenBuffer(width: state.width, height: state.height)
         buffer.fill(buffer.bounds, style: theme[.text])
         if state.tooSmall {

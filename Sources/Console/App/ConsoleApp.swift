@@ -2,7 +2,7 @@ import Core
 
 /// The console as a value: state, data, key handling and rendering, no I/O. The runner feeds it
 /// keys and data snapshots and carries out the effects it returns.
-struct ConsoleApp: Sendable {
+package struct ConsoleApp: Sendable {
     var state: ConsoleState
     private(set) var data = ConsoleData()
     /// Row indices passing the filter, per view (recomputed when data or filter change).
@@ -14,7 +14,7 @@ struct ConsoleApp: Sendable {
     var detailSubscriptions: [SubscriptionRecord] = []
     var detailScroll = 0
 
-    init(readonly: Bool, readonlyReason: String? = nil, width: Int = 80, height: Int = 24) {
+    package init(readonly: Bool, readonlyReason: String? = nil, width: Int = 80, height: Int = 24) {
         state = ConsoleState(readonly: readonly, width: width, height: height)
         if let readonlyReason { state.readonlyReason = readonlyReason }
         recompute()
@@ -25,7 +25,7 @@ struct ConsoleApp: Sendable {
     /// rows around it in place. Except at the top of the events view, which follows the hub: new
     /// events show above, a selection on the newest moves to the newest, any other stays on its
     /// event (and scrolls only once it would leave the screen).
-    mutating func update(_ newData: ConsoleData) {
+    package mutating func update(_ newData: ConsoleData) {
         let selected = Dictionary(uniqueKeysWithValues: ConsoleView.allCases.compactMap { v in selectedIdentity(v).map { (v, $0) } })
         let sameArtifacts = newData.artifactsVersion == data.artifactsVersion && newData.artifacts.count == data.artifacts.count
         data = newData

@@ -1,7 +1,7 @@
 import Core
 
 /// Whether an artifact matches the platform.
-enum SyncStatus: Sendable, Equatable {
+package enum SyncStatus: Sendable, Equatable {
     case inSync
     case outOfSync
     case pendingDeletion
@@ -11,40 +11,46 @@ enum SyncStatus: Sendable, Equatable {
 }
 
 /// One row of the artifacts view.
-struct ArtifactRow: Sendable, Equatable {
-    var summary: ArtifactSummary
-    var sync: SyncStatus
-    var keys: Int
+package struct ArtifactRow: Sendable, Equatable {
+    package var summary: ArtifactSummary
+    package var sync: SyncStatus
+    package var keys: Int
+
+    package init(summary: ArtifactSummary, sync: SyncStatus, keys: Int) {
+        self.summary = summary
+        self.sync = sync
+        self.keys = keys
+    }
 }
 
 /// What a row calls an artifact: its kind and name (the UUID belongs in the detail).
-struct ArtifactName: Sendable, Equatable {
-    var kind: ArtifactKind
-    var name: String
+package struct ArtifactName: Sendable, Equatable {
+    package var kind: ArtifactKind
+    package var name: String
 
     /// `REST petstore-api-7`, with the kind's table label.
-    var label: String { "\(kind.label) \(name)" }
+    package var label: String { "\(kind.label) \(name)" }
 }
 
 /// What the header shows about where the console is pointed.
-struct HeaderInfo: Sendable, Equatable {
-    var gateway = ""
-    var platformURL = ""
+package struct HeaderInfo: Sendable, Equatable {
+    package var gateway = ""
+    package var platformURL = ""
     /// nil until the platform was asked once.
-    var platformReachable: Bool?
-    var backend = ""
-    var location = ""
-    var operatorName = ""
+    package var platformReachable: Bool?
+    package var backend = ""
+    package var location = ""
+    package var operatorName = ""
     /// Hides and refuses actions: a read-only session, or a viewer.
-    var readonly = false
+    package var readonly = false
     /// The role the controller gave this console through its socket; nil for a direct session.
-    var role: Role?
+    package var role: Role?
     /// Why actions are disabled when the role is the reason (a viewer).
-    var roleRefusal: String?
+    package var roleRefusal: String?
 
     /// `OPERATOR` / `VIEWER` through the socket (`RO` for an operator's read-only session),
     /// `RW` / `RO` directly on the store.
-    var badge: String {
+    package var badge: String {
         switch role {
         case .viewer?: "VIEWER"
         case .operator?: readonly ? "RO" : "OPERATOR"
@@ -53,7 +59,7 @@ struct HeaderInfo: Sendable, Equatable {
     }
 
     /// The header of a console on `service` for `caller`.
-    init(gateway: String, platformURL: String, origin: ServiceOrigin, caller: Caller, readonly: Bool) {
+    package init(gateway: String, platformURL: String, origin: ServiceOrigin, caller: Caller, readonly: Bool) {
         self.gateway = gateway
         self.platformURL = platformURL
         switch origin {
@@ -68,7 +74,7 @@ struct HeaderInfo: Sendable, Equatable {
         self.readonly = readonly || caller.role == .viewer
     }
 
-    init(
+    package init(
         gateway: String = "", platformURL: String = "", platformReachable: Bool? = nil, backend: String = "", location: String = "",
         operatorName: String = "", readonly: Bool = false
     ) {
@@ -84,38 +90,40 @@ struct HeaderInfo: Sendable, Equatable {
 
 /// A snapshot of everything the console shows, read from the store (and the platform listing).
 /// Views only ever see this value.
-struct ConsoleData: Sendable, Equatable {
-    var header = HeaderInfo()
+package struct ConsoleData: Sendable, Equatable {
+    package init(header: HeaderInfo = HeaderInfo()) { self.header = header }
+
+    package var header = HeaderInfo()
     /// When the snapshot was read; the header shows its age.
-    var loadedAt: Timestamp?
-    var artifacts: [ArtifactRow] = []
+    package var loadedAt: Timestamp?
+    package var artifacts: [ArtifactRow] = []
     /// Bumped whenever `artifacts` is rebuilt, so the UI re-filters 100,000 rows only then.
-    var artifactsVersion = 0
-    var counts = ArtifactCounts()
-    var replicas: [LagReport] = []
-    var replicaRecords: [String: ReplicaRecord] = [:]
+    package var artifactsVersion = 0
+    package var counts = ArtifactCounts()
+    package var replicas: [LagReport] = []
+    package var replicaRecords: [String: ReplicaRecord] = [:]
     /// Lag history per replica for the trend sparklines, oldest first.
-    var lagHistory: [String: [LagSample]] = [:]
-    var hub = HubPosition(headSeq: 0, oldestSeq: 1)
-    var reviews: [OrphanReview] = []
-    var runs: [SyncRunRecord] = []
+    package var lagHistory: [String: [LagSample]] = [:]
+    package var hub = HubPosition(headSeq: 0, oldestSeq: 1)
+    package var reviews: [OrphanReview] = []
+    package var runs: [SyncRunRecord] = []
     /// The newest events of the hub, newest first.
-    var events: [HubEvent] = []
+    package var events: [HubEvent] = []
     /// The artifact each event is about, by `entityId`: the stored artifact, else (deleted) the
     /// one the event carries. Absent when neither is known: the row then shows the UUID.
-    var eventArtifacts: [String: ArtifactName] = [:]
+    package var eventArtifacts: [String: ArtifactName] = [:]
     /// The plan preview asked for with `S`.
-    var plan: PlanState = .none
+    package var plan: PlanState = .none
 
-    var fleetStatus: LagStatus { LagEvaluator.fleetStatus(replicas) }
-    var pendingReviews: [OrphanReview] { reviews.filter { $0.status == .pending } }
+    package var fleetStatus: LagStatus { LagEvaluator.fleetStatus(replicas) }
+    package var pendingReviews: [OrphanReview] { reviews.filter { $0.status == .pending } }
     /// Counted when the rows are built, not per frame.
-    var inSyncCount = 0
-    var outOfSyncCount = 0
+    package var inSyncCount = 0
+    package var outOfSyncCount = 0
 }
 
 /// The state of the sync plan preview.
-enum PlanState: Sendable, Equatable {
+package enum PlanState: Sendable, Equatable {
     case none
     case loading
     case ready(SyncPreview)

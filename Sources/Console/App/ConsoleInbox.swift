@@ -2,7 +2,7 @@ import Core
 import Synchronization
 
 /// Detail of one artifact, loaded on demand.
-struct DetailData: Sendable {
+package struct DetailData: Sendable {
     var uuid: String
     var content: String?
     var events: [HubEvent]
@@ -12,7 +12,7 @@ struct DetailData: Sendable {
 }
 
 /// Where async tasks leave data for the UI thread: the newest snapshot wins; flashes queue.
-final class ConsoleInbox: Sendable {
+package final class ConsoleInbox: Sendable {
     private struct Box {
         var data: ConsoleData?
         var detail: DetailData?
@@ -22,6 +22,8 @@ final class ConsoleInbox: Sendable {
 
     private let box = Mutex(Box())
 
+    package init() {}
+
     func post(_ data: ConsoleData) { box.withLock { $0.data = data; $0.loadedAt = nil } }
     func post(_ detail: DetailData) { box.withLock { $0.detail = detail } }
     func post(_ flash: Flash) { box.withLock { $0.flashes.append(flash) } }
@@ -29,7 +31,7 @@ final class ConsoleInbox: Sendable {
     func post(loadedAt time: Timestamp) { box.withLock { $0.loadedAt = time } }
 
     /// Takes what arrived since the last call.
-    func take() -> (data: ConsoleData?, detail: DetailData?, flashes: [Flash], loadedAt: Timestamp?) {
+    package func take() -> (data: ConsoleData?, detail: DetailData?, flashes: [Flash], loadedAt: Timestamp?) {
         box.withLock { b in
             defer {
                 b.data = nil

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Runs the console's UI loop on the calling thread (never on the concurrency pool: ncurses
 /// blocks). Data arrives through the inbox; effects leave through `effects`.
-final class ConsoleRunner {
+package final class ConsoleRunner {
     let backend: TerminalBackend
     let inbox: ConsoleInbox
     let effects: AsyncStream<ConsoleEffect>.Continuation
@@ -19,7 +19,7 @@ final class ConsoleRunner {
     static let idleRepaint: Duration = .milliseconds(500)
     /// How long a key is waited for before the inbox is looked at again: new data is painted at
     /// most this long after it arrives (ncurses waits in poll(2), so this costs no CPU to speak of).
-    static let keyWaitMilliseconds = 20
+    package static let keyWaitMilliseconds = 20
 
     init(backend: TerminalBackend, app: ConsoleApp, theme: Theme, inbox: ConsoleInbox,
          effects: AsyncStream<ConsoleEffect>.Continuation, stop: StopFlag, loadTheme: @escaping (String) throws -> Theme) {
@@ -96,88 +96,5 @@ final class ConsoleRunner {
         }
         if let last = flashes.last { app.state.flash = last }
         return data != nil || detail != nil || !flashes.isEmpty || loadedAt != nil
-    }
-}
-
-/// Carries out the console's effects through the gateway service (the store and engine here, or
-/// the controller, which then runs the sync and makes the decisions).
-struct ConsoleActions: Sendable {
-    let service: any GatewayService
-    let source: ConsoleDataSource
-    let inbox: ConsoleInbox
-
-    func run(_ effects: AsyncStream<ConsoleEffect>) async {
-        for await effect in effects {
-            switch effect {
-            case .loadPlan:
-                await source.setPlan(.loading)
-                Task {
-                    do {
-                        await source.setPlan(.ready(try await service.plan()))
-                    } catch {
-                        await source.setPlan(.failed("\(error)"))
-                    }
-                }
-            case .startSync:
-                Task { await startSync() }
-            case .decide(let decision, let reviews, let force):
-                await decide(decision, reviews: reviews, force: force)
-                await source.refreshNow()
-            case .loadDetail(let uuid):
-                if let detail = try? await service.detail(uuid: uuid) {
-                    inbox.post(DetailData(
-                        uuid: uuid, content: detail.content, events: detail.events, history: detail.history, keys: detail.keys,
-                        subscriptions: detail.subscriptions))
-                } else {
-                    inbox.post(DetailData(uuid: uuid, content: nil, events: [], history: []))
-                }
-            case .quit, .redraw, .setTheme:
-                break
-            }
-        }
-    }
-
-    /// Starts a sync (in the controller when there is one) and follows it to its end; every
-    /// console watching sees its progress in the runs table meanwhile.
-    private func startSync() async {
-        do {
-            let id = try await service.startSync(trigger: .console)
-            inbox.post(Flash(text: "sync #\(id) started", role: .progress))
-            await source.refreshNow()
-            let run = try await service.finishedRun(id) { await source.refreshNow() }
-            inbox.post(Flash(
-                text: "sync #\(run.id) \(run.outcome.rawValue): fetched \(run.counters.fetched), errors \(run.counters.errors)",
-                role: run.outcome == .succeeded ? .ok : .warn))
-        } catch {
-            inbox.post(Flash(text: "\(error)", role: .err))
-        }
-        await source.refreshNow()
-    }
-
-    private func decide(_ decision: ReviewDecision, reviews: [OrphanReview], force: Bool) async {
-        var deleted = 0, superseded = 0, done = 0
-        var refusals: [String] = []
-        var keys = 0, subs = 0
-        for review in reviews {
-            do {
-                switch try await service.decide(reviewId: review.id, decision: decision, seen: ReviewVersion(review), force: force) {
-                case .deleted(let d):
-                    deleted += 1
-                    keys += d.apiKeys
-                    subs += d.subscriptions
-                case .superseded: superseded += 1
-                case .refused(let why): refusals.append(why)
-                case .rejected, .retentionConfirmed: done += 1
-                }
-            } catch {
-                refusals.append("\(error)")
-            }
-        }
-        var parts: [String] = []
-        if deleted > 0 { parts.append("deleted \(deleted) (\(keys) keys, \(subs) subscriptions)") }
-        if done > 0 { parts.append(decision == .reject ? "rejected \(done)" : "confirmed \(done)") }
-        if superseded > 0 { parts.append("\(superseded) changed since review: not deleted") }
-        if let first = refusals.first { parts.append("refused \(refusals.count): \(first)") }
-        inbox.post(Flash(text: parts.joined(separator: "; "), role: refusals.isEmpty ? .ok : .warn))
     }
 }

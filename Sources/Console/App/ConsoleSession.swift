@@ -7,15 +7,22 @@ import Synchronization
 /// One run of the console against a store (and a platform): starts the data source and the
 /// action executor, runs the UI loop on its own thread, restores the terminal on every way out
 /// (q, SIGINT, SIGTERM, SIGHUP).
-struct ConsoleSession {
-    var service: any GatewayService
-    var header: HeaderInfo
-    var thresholds: LagThresholds
-    var refresh: Duration
-    var themeName: String
-    var logger: Logger
+package struct ConsoleSession {
+    package var service: any GatewayService
+    package var header: HeaderInfo
+    package var refresh: Duration
+    package var themeName: String
+    package var logger: Logger
 
-    func run() async throws {
+    package init(service: any GatewayService, header: HeaderInfo, refresh: Duration, themeName: String, logger: Logger) {
+        self.service = service
+        self.header = header
+        self.refresh = refresh
+        self.themeName = themeName
+        self.logger = logger
+    }
+
+    package func run() async throws {
         let baseTheme = try ThemeLoader.load(themeName)
         let environment = ProcessInfo.processInfo.environment
         let backend = try NCursesBackend(noColor: environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
@@ -30,27 +37,27 @@ struct ConsoleSession {
 
     /// Runs on `backend` until quit or a stop signal (tests pass a `TestBackend`).
     func run(on backend: TerminalBackend, theme baseTheme: Theme, environment: [String: String], stop: StopFlag = StopFlag()) async {
-        defer { backend.shutdown() }
         let inbox = ConsoleInbox()
-        let source = ConsoleDataSource(service: service, header: header, thresholds: thresholds, refresh: refresh, inbox: inbox)
+        let source = ConsoleDataSource(service: service, header: header, refresh: refresh, inbox: inbox)
         let (effects, continuation) = AsyncStream.makeStream(of: ConsoleEffect.self)
         let actions = ConsoleActions(service: service, source: source, inbox: inbox)
-        let dataTask = Task { await source.run() }
-        let actionTask = Task { await actions.run(effects) }
-        defer {
-            dataTask.cancel()
-            actionTask.cancel()
-        }
         let runner = ConsoleRunner(
             backend: backend, app: ConsoleApp(readonly: header.readonly, readonlyReason: header.roleRefusal), theme: baseTheme, inbox: inbox,
             effects: continuation, stop: stop, loadTheme: { try ThemeLoader.load($0) })
         logger.info("console started", metadata: ["gateway": "\(header.gateway)", "readonly": "\(header.readonly)"])
-        await UIThread.run(runner)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await source.run() }
+            group.addTask { await actions.run(effects) }
+            await UIThread.run(runner)
+            // The terminal is given back at once; reads and actions in flight end after it.
+            backend.shutdown()
+            group.cancelAll()
+        }
         logger.info("console stopped")
     }
 
     /// Turns SIGINT, SIGTERM and SIGHUP (a dropped SSH session) into a clean stop.
-    static func trapSignals(_ handler: @escaping @Sendable () -> Void) -> [DispatchSourceSignal] {
+    package static func trapSignals(_ handler: @escaping @Sendable () -> Void) -> [DispatchSourceSignal] {
         [SIGINT, SIGTERM, SIGHUP].map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())

@@ -1,7 +1,7 @@
 import Core
 
 /// The console's views.
-enum ConsoleView: String, CaseIterable, Sendable {
+package enum ConsoleView: String, CaseIterable, Sendable {
     case artifacts, replicas, orphans, sync, events
 }
 
@@ -20,7 +20,7 @@ struct TableCursor: Sendable, Equatable {
 }
 
 /// A modal dialog.
-enum Dialog: Sendable, Equatable {
+package enum Dialog: Sendable, Equatable {
     /// `S`: the plan, then `y` starts the sync.
     case syncPlan
     /// A single decision, confirmed with `y` (never the key that started it).
@@ -30,7 +30,7 @@ enum Dialog: Sendable, Equatable {
 }
 
 /// What the key handler asks the runner to do.
-enum ConsoleEffect: Sendable, Equatable {
+package enum ConsoleEffect: Sendable, Equatable {
     case loadPlan
     case startSync
     /// The reviews as the operator saw them: each decision applies only while its row is unchanged.
@@ -42,7 +42,7 @@ enum ConsoleEffect: Sendable, Equatable {
 }
 
 /// A transient message on the flash line.
-struct Flash: Sendable, Equatable {
+package struct Flash: Sendable, Equatable {
     var text: String
     var role: ThemeRole
 }

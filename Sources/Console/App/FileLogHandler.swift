@@ -21,18 +21,19 @@ struct FileLogHandler: LogHandler {
         sink.write("\(Timestamp.now.rfc3339) \(event.level) \(label): \(event.message)\(meta)\n")
     }
 
-    /// The console's log: `$XDG_STATE_HOME/gwops/console.log` (or `~/.local/state/...`), else /tmp.
-    static func consoleLogPath(environment: [String: String]) -> String {
-        let base = environment["XDG_STATE_HOME"] ?? environment["HOME"].map { "\($0)/.local/state" } ?? NSTemporaryDirectory()
-        return "\(base)/gwops/console.log"
-    }
 }
 
 /// An append-only file shared by loggers.
-final class FileSink: Sendable {
+package final class FileSink: Sendable {
     private let handle: Mutex<FileHandle?>
 
-    init(path: String) {
+    /// The console's log: `$XDG_STATE_HOME/gwops/console.log` (or `~/.local/state/...`), else /tmp.
+    package static func consoleLogPath(environment: [String: String]) -> String {
+        let base = environment["XDG_STATE_HOME"] ?? environment["HOME"].map { "\($0)/.local/state" } ?? NSTemporaryDirectory()
+        return "\(base)/gwops/console.log"
+    }
+
+    package init(path: String) {
         let dir = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: path) {
@@ -48,7 +49,7 @@ final class FileSink: Sendable {
     }
 
     /// A logger writing here.
-    func logger(_ label: String, level: Logger.Level = .info) -> Logger {
+    package func logger(_ label: String, level: Logger.Level = .info) -> Logger {
         var logger = Logger(label: label) { [self] in FileLogHandler(label: $0, sink: self) }
         logger.logLevel = level
         return logger

@@ -25,6 +25,9 @@ final class ServiceHub: HubSource {
 
     init(service: any GatewayService) { self.service = service }
 
+    /// The last seq handed to the subscription: where a reopened stream continues from.
+    var delivered: Int64 { state.withLock { $0.delivered } }
+
     /// A batch the controller's stream delivered: kept when it continues what was read and
     /// pushed; a batch that does not (the stream skipped events, or the subscription is behind
     /// it) leaves the reading to the service until a batch continues what was read again.

@@ -1,5 +1,5 @@
 /// A key press, decoded by the terminal backend.
-enum Key: Hashable, Sendable, CustomStringConvertible {
+package enum Key: Hashable, Sendable, CustomStringConvertible {
     case char(Character)
     case ctrl(Character)
     case up, down, left, right, pageUp, pageDown, home, end
@@ -7,7 +7,7 @@ enum Key: Hashable, Sendable, CustomStringConvertible {
     /// The terminal changed size.
     case resize
 
-    var description: String {
+    package var description: String {
         switch self {
         case .char(" "): "Space"
         case .char(let c): String(c)

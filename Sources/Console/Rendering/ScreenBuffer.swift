@@ -1,18 +1,18 @@
 /// An in-memory frame of terminal cells. Views draw into it; the backend diffs two frames and
 /// writes only the changes.
-struct ScreenBuffer: Equatable, Sendable {
-    private(set) var width: Int
-    private(set) var height: Int
+package struct ScreenBuffer: Equatable, Sendable {
+    package private(set) var width: Int
+    package private(set) var height: Int
     private(set) var cells: [Cell]
 
-    init(width: Int, height: Int) {
+    package init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
     /// A buffer holding `lines` as unstyled text (for expected screens in tests).
-    init(lines: [String]) {
+    package init(lines: [String]) {
         let w = lines.map(TextWidth.of).max() ?? 0
         self.init(width: w, height: lines.count)
         for (y, line) in lines.enumerated() { put(line, x: 0, y: y, style: .plain) }
@@ -20,7 +20,7 @@ struct ScreenBuffer: Equatable, Sendable {
 
     var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
-    subscript(x: Int, y: Int) -> Cell {
+    package subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }
         set { cells[y * width + x] = newValue }
     }
@@ -68,12 +68,12 @@ struct ScreenBuffer: Equatable, Sendable {
     }
 
     /// The text of each row, trailing spaces kept.
-    var lines: [String] {
+    package var lines: [String] {
         (0..<height).map { y in (0..<width).map { self[$0, y].text }.joined() }
     }
 
     /// The text of each row with trailing spaces removed (for readable snapshots).
-    var trimmedLines: [String] {
+    package var trimmedLines: [String] {
         lines.map { line in
             var s = Substring(line)
             while s.last == " " { s = s.dropLast() }
@@ -83,10 +83,10 @@ struct ScreenBuffer: Equatable, Sendable {
 }
 
 /// A run of changed cells on one row, to write at once.
-struct CellRun: Equatable, Sendable {
-    var x: Int
-    var y: Int
-    var cells: [Cell]
+package struct CellRun: Equatable, Sendable {
+    package var x: Int
+    package var y: Int
+    package var cells: [Cell]
 }
 
 extension ScreenBuffer {

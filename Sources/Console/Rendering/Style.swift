@@ -1,5 +1,5 @@
 /// A terminal color: the terminal's default, one of the 16 ANSI colors, or a 256-color index.
-enum TermColor: Hashable, Sendable {
+package enum TermColor: Hashable, Sendable {
     case `default`
     case ansi(Int)
     case indexed(Int)
@@ -37,18 +37,30 @@ enum TermColor: Hashable, Sendable {
 }
 
 /// How a cell looks: colors and attributes.
-struct Style: Hashable, Sendable {
-    var fg: TermColor = .default
-    var bg: TermColor = .default
-    var bold = false
-    var reverse = false
-    var underline = false
-    var dim = false
+package struct Style: Hashable, Sendable {
+    package var fg: TermColor = .default
+    package var bg: TermColor = .default
+    package var bold = false
+    package var reverse = false
+    package var underline = false
+    package var dim = false
 
-    static let plain = Style()
+    package init(
+        fg: TermColor = .default, bg: TermColor = .default, bold: Bool = false, reverse: Bool = false, underline: Bool = false,
+        dim: Bool = false
+    ) {
+        self.fg = fg
+        self.bg = bg
+        self.bold = bold
+        self.reverse = reverse
+        self.underline = underline
+        self.dim = dim
+    }
+
+    package static let plain = Style()
 
     /// The same attributes without colors (`NO_COLOR`).
-    var colorless: Style {
+    package var colorless: Style {
         var s = self
         s.fg = .default
         s.bg = .default
@@ -57,9 +69,14 @@ struct Style: Hashable, Sendable {
 }
 
 /// One terminal cell: a grapheme (empty for the right half of a wide character) and its style.
-struct Cell: Equatable, Sendable {
-    var text: String
-    var style: Style
+package struct Cell: Equatable, Sendable {
+    package var text: String
+    package var style: Style
 
-    static let blank = Cell(text: " ", style: .plain)
+    package init(text: String, style: Style) {
+        self.text = text
+        self.style = style
+    }
+
+    package static let blank = Cell(text: " ", style: .plain)
 }

@@ -2,8 +2,8 @@ import CNCurses
 import Foundation
 
 /// Why the terminal could not be used.
-struct TerminalError: Error, CustomStringConvertible {
-    var description: String
+package struct TerminalError: Error, CustomStringConvertible {
+    package var description: String
 }
 
 /// The ncurses terminal: the only file that imports CNCurses.

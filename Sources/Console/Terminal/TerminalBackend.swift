@@ -1,6 +1,6 @@
 /// What the console needs from a terminal. `NCursesBackend` is the real one; `TestBackend`
 /// holds a cell buffer and a scripted key queue.
-protocol TerminalBackend: AnyObject {
+package protocol TerminalBackend: AnyObject {
     /// Current size in cells.
     var size: (width: Int, height: Int) { get }
     var colorMode: ColorMode { get }
@@ -19,15 +19,15 @@ protocol TerminalBackend: AnyObject {
 }
 
 /// Keeps the last frame and sends only the differences to a backend.
-final class FrameWriter {
+package final class FrameWriter {
     let backend: TerminalBackend
     private var previous: ScreenBuffer?
 
-    init(backend: TerminalBackend) { self.backend = backend }
+    package init(backend: TerminalBackend) { self.backend = backend }
 
     /// Draws `frame`, writing only changed cells; returns how many runs were written.
     @discardableResult
-    func present(_ frame: ScreenBuffer) -> Int {
+    package func present(_ frame: ScreenBuffer) -> Int {
         let runs = frame.changes(since: previous)
         if !runs.isEmpty {
             backend.draw(runs)

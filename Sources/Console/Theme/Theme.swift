@@ -1,5 +1,5 @@
 /// Semantic roles a theme gives a style to. Views ask for a role, never a raw color.
-enum ThemeRole: String, CaseIterable, Sendable {
+package enum ThemeRole: String, CaseIterable, Sendable {
     case text, dim, header, title, border
     case borderFocused = "border-focused"
     case selection
@@ -13,7 +13,7 @@ enum ThemeRole: String, CaseIterable, Sendable {
 }
 
 /// How many colors the terminal shows.
-enum ColorMode: Sendable, Equatable {
+package enum ColorMode: Sendable, Equatable {
     /// `NO_COLOR`, or a terminal without colors: attributes only.
     case none
     case ansi16
@@ -21,10 +21,16 @@ enum ColorMode: Sendable, Equatable {
 }
 
 /// A named set of role styles plus the glyph set in use.
-struct Theme: Sendable, Equatable {
-    var name: String
-    var styles: [ThemeRole: Style]
-    var glyphs: Glyphs = .unicode
+package struct Theme: Sendable, Equatable {
+    package var name: String
+    package var styles: [ThemeRole: Style]
+    package var glyphs: Glyphs = .unicode
+
+    package init(name: String, styles: [ThemeRole: Style], glyphs: Glyphs = .unicode) {
+        self.name = name
+        self.styles = styles
+        self.glyphs = glyphs
+    }
 
     subscript(role: ThemeRole) -> Style { styles[role] ?? styles[.text] ?? .plain }
 
@@ -49,20 +55,4 @@ struct Theme: Sendable, Equatable {
         }
         return t
     }
-
-    /// A fixed theme for snapshot tests.
-    static let test = Theme(
-        name: "test",
-        styles: Dictionary(uniqueKeysWithValues: ThemeRole.allCases.map { role in
-            var s = Style()
-            switch role {
-            case .ok: s.fg = .ansi(2)
-            case .warn: s.fg = .ansi(3)
-            case .err: s.fg = .ansi(1)
-            case .selection, .badgeRW, .badgeRO: s.reverse = true
-            case .header, .title, .hintKey: s.bold = true
-            default: break
-            }
-            return (role, s)
-        }))
 }

@@ -2,11 +2,11 @@ import Core
 import Foundation
 
 /// A theme that could not be loaded: names the file and the reason.
-struct ThemeError: Error, Equatable, CustomStringConvertible {
+package struct ThemeError: Error, Equatable, CustomStringConvertible {
     var file: String
     var reason: String
 
-    var description: String { "theme \(file): \(reason)" }
+    package var description: String { "theme \(file): \(reason)" }
 }
 
 /// Finds and parses theme files (`themes/NAME.toml`).
@@ -16,10 +16,10 @@ struct ThemeError: Error, Equatable, CustomStringConvertible {
 /// `hint-key`, …) and whose values are inline tables `{ fg = "green", bg = "default", bold = true,
 /// reverse = false, underline = false, dim = false }`. Colors are `default`, ANSI names
 /// (`red`, `bright-blue`) or 256-color indexes (`color208`). Roles left out fall back to `text`.
-enum ThemeLoader {
+package enum ThemeLoader {
     /// Loads `nameOrPath`: a path when it contains `/` or ends in `.toml`, else a name looked up
     /// in the theme directories. The built-in default serves when no `default.toml` is found.
-    static func load(_ nameOrPath: String, searchPaths: [String] = defaultSearchPaths()) throws -> Theme {
+    package static func load(_ nameOrPath: String, searchPaths: [String] = defaultSearchPaths()) throws -> Theme {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") {
             return try loadFile(nameOrPath)
         }

@@ -11,11 +11,11 @@ extension GwopsConfig {
 
     public var lagThresholds: LagThresholds {
         var t = LagThresholds()
-        t.heartbeatTimeout = lag.heartbeatTimeout.seconds
-        t.window = lag.window.seconds
+        t.heartbeatTimeout = lag.heartbeatTimeout
+        t.window = lag.window
         t.warnEvents = Int64(lag.warnEvents)
-        t.warnSeconds = lag.warnSeconds?.seconds
-        t.retention = eventHub.retention.seconds
+        t.warnTimeLag = lag.warnSeconds
+        t.retention = eventHub.retention
         return t
     }
 

@@ -254,7 +254,7 @@ public struct GwopsConfig: Sendable, Equatable {
         self.sourcePath = sourcePath
     }
 
-    /// A configuration with every default, for `gwops demo` and tests. Trailing slashes are
+    /// A configuration with every default, for the demo and tests. Trailing slashes are
     /// removed from `platformURL`; nothing else is validated.
     public static func defaults(gatewayId: String, platformURL: String) -> GwopsConfig {
         var url = platformURL

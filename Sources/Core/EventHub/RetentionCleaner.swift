@@ -5,12 +5,15 @@ public struct RetentionCleaner: Sendable {
     let log: any EventLog
     let retention: Duration
     let interval: Duration
+    /// What the wait between passes is measured on (a test clock in tests).
+    let clock: any Clock<Duration>
     let logger: Logger
 
-    public init(log: any EventLog, retention: Duration, interval: Duration, logger: Logger) {
+    public init(log: any EventLog, retention: Duration, interval: Duration, clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
         self.log = log
         self.retention = retention
         self.interval = interval
+        self.clock = clock
         self.logger = logger
     }
 
@@ -31,7 +34,7 @@ public struct RetentionCleaner: Sendable {
             } catch {
                 logger.warning("retention cleanup failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            do { try await clock.sleep(for: interval) } catch { return }  // cancelled
         }
     }
 }

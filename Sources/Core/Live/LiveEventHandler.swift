@@ -121,7 +121,7 @@ public struct LiveEventHandler: Sendable {
             decide: ReviewRules.action)
         if orphanPolicy == .auto, let review, review.status == .pending {
             _ = try await store.decide(
-                reviewId: review.id, decision: .approve, actor: Actor(user: "orphan_policy=auto", clientAddress: nil), allowUnverified: false)
+                reviewId: review.id, decision: .approve, actor: Principal(user: "orphan_policy=auto", clientAddress: nil), allowUnverified: false)
         }
     }
 }

@@ -21,6 +21,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         Timestamp(microseconds: microseconds + Int64((seconds * 1_000_000).rounded()))
     }
 
+    public func adding(_ duration: Duration) -> Timestamp {
+        Timestamp(microseconds: microseconds + duration.microseconds)
+    }
+
+    public func subtracting(_ duration: Duration) -> Timestamp { adding(.zero - duration) }
+
     public func seconds(since other: Timestamp) -> Double { Double(microseconds - other.microseconds) / 1_000_000 }
 
     public var description: String { rfc3339 }

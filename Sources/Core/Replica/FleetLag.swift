@@ -5,7 +5,7 @@ public enum FleetLag {
         guard !replicas.isEmpty else { return [] }
         let position = try await store.position()
         let now = try await store.databaseNow()
-        let samples = try await store.lagSamples(since: now.adding(seconds: -thresholds.window * 1.5))
+        let samples = try await store.lagSamples(since: now.subtracting(thresholds.window * 1.5))
         var reports: [LagReport] = []
         for replica in replicas {
             var firstUnapplied: Timestamp?

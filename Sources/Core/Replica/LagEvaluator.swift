@@ -4,7 +4,7 @@ public enum LagEvaluator {
         let replica = input.replica
         let lagEvents = max(0, input.position.headSeq - replica.appliedSeq)
         let lagSeconds = lagEvents == 0 ? 0 : max(0, input.firstUnappliedAt.map { input.now.seconds(since: $0) } ?? 0)
-        let headroom = lagEvents == 0 ? 1 : max(0, 1 - lagSeconds / thresholds.retention)
+        let headroom = lagEvents == 0 ? 1 : max(0, 1 - lagSeconds / thresholds.retention.seconds)
         let heartbeatAge = max(0, input.now.seconds(since: replica.heartbeatAt))
         func report(_ status: LagStatus, _ reason: String?) -> LagReport {
             LagReport(
@@ -12,7 +12,7 @@ public enum LagEvaluator {
                 headroom: headroom, heartbeatAge: heartbeatAge, appliedSeq: replica.appliedSeq)
         }
 
-        if replica.state == .stopped || heartbeatAge > thresholds.heartbeatTimeout {
+        if replica.state == .stopped || heartbeatAge > thresholds.heartbeatTimeout.seconds {
             let what = replica.state == .stopped ? "stopped" : "no heartbeat for \(Format.seconds(heartbeatAge))"
             return report(.down, "\(what); cursor at seq \(replica.appliedSeq)")
         }
@@ -24,17 +24,18 @@ public enum LagEvaluator {
         }
         if lagEvents == 0 { return report(.ok, nil) }
 
-        let window = input.samples.filter { input.now.seconds(since: $0.sampledAt) <= thresholds.window }
-        let covered = window.first.map { input.now.seconds(since: $0.sampledAt) >= thresholds.window * 0.8 } ?? false
+        let windowSeconds = thresholds.window.seconds
+        let window = input.samples.filter { input.now.seconds(since: $0.sampledAt) <= windowSeconds }
+        let covered = window.first.map { input.now.seconds(since: $0.sampledAt) >= windowSeconds * 0.8 } ?? false
         if covered, let first = window.first, let last = window.last {
             if window.allSatisfy({ $0.appliedSeq == first.appliedSeq }) && last.lagEvents > 0 && first.lagEvents > 0 {
-                return report(.stall, "cursor stuck at seq \(replica.appliedSeq) for \(Format.seconds(thresholds.window))")
+                return report(.stall, "cursor stuck at seq \(replica.appliedSeq) for \(Format.seconds(windowSeconds))")
             }
         }
         if headroom < thresholds.headroomWarnFraction {
             return report(.warn, "headroom \(Int(headroom * 100))% of retention left before events are pruned")
         }
-        if let limit = thresholds.warnSeconds, lagSeconds > limit {
+        if let limit = thresholds.warnTimeLag?.seconds, lagSeconds > limit {
             return report(.warn, "time lag \(Format.seconds(lagSeconds)) over \(Format.seconds(limit))")
         }
         if lagEvents > thresholds.warnEvents {
@@ -44,7 +45,7 @@ public enum LagEvaluator {
             return report(.warming, "collecting lag samples")
         }
         if last.lagEvents >= first.lagEvents && first.lagEvents > 0 {
-            return report(.warn, "lag not shrinking over \(Format.seconds(thresholds.window)) (\(first.lagEvents) → \(last.lagEvents))")
+            return report(.warn, "lag not shrinking over \(Format.seconds(windowSeconds)) (\(first.lagEvents) → \(last.lagEvents))")
         }
         return report(.ok, nil)
     }

@@ -24,11 +24,12 @@ public enum LagStatus: String, Sendable, Codable, Comparable, CaseIterable {
 
 /// Thresholds for lag status (`[lag]` and `[eventhub] retention`).
 public struct LagThresholds: Sendable, Equatable {
-    public var heartbeatTimeout: Double = 15
-    public var window: Double = 30
+    public var heartbeatTimeout: Duration = .seconds(15)
+    public var window: Duration = .seconds(30)
     public var warnEvents: Int64 = 1000
-    public var warnSeconds: Double?
-    public var retention: Double = 86_400
+    /// Time lag above this is a warning (nil: no time threshold).
+    public var warnTimeLag: Duration?
+    public var retention: Duration = .seconds(86_400)
     /// Headroom below this fraction of retention is a warning.
     public var headroomWarnFraction = 0.2
 

@@ -5,7 +5,7 @@ public struct ReplicaOptions: Sendable {
     public var heartbeatInterval: Duration = .seconds(1)
     public var sampleInterval: Duration = .seconds(2)
     /// How much lag history to keep.
-    public var sampleHistory: Double = 15 * 60
+    public var sampleHistory: Duration = .seconds(15 * 60)
     public var batchSize = 1000
     public var fallbackPoll: Duration = .seconds(1)
     /// False: no commit wakeups, poll every `fallbackPoll` only (the reference design, for benchmarks).
@@ -176,6 +176,6 @@ public actor ReplicaRunner {
         }
         try await store.recordLagSample(
             LagSample(replicaId: replicaId, sampledAt: now, headSeq: position.headSeq, appliedSeq: cursor, lagSeconds: lagSeconds),
-            keepAfter: now.adding(seconds: -options.sampleHistory))
+            keepAfter: now.subtracting(options.sampleHistory))
     }
 }

@@ -10,7 +10,7 @@ public protocol ReviewStore: Sendable {
     func supersedeReviews(artifactIds: Set<String>) async throws -> Int
     /// Applies an operator decision; an approval deletes the artifact, its keys and subscriptions
     /// only while the row is the one reviewed (else the review becomes superseded).
-    func decide(reviewId: Int64, decision: ReviewDecision, actor: Actor, allowUnverified: Bool) async throws -> DecisionResult
+    func decide(reviewId: Int64, decision: ReviewDecision, actor: Principal, allowUnverified: Bool) async throws -> DecisionResult
     func review(id: Int64) async throws -> OrphanReview?
     /// Reviews in these statuses, newest first.
     func reviews(statuses: [ReviewStatus], limit: Int) async throws -> [OrphanReview]
@@ -19,7 +19,7 @@ public protocol ReviewStore: Sendable {
 
 /// The audit trail of operator decisions and sync requests.
 public protocol AuditLog: Sendable {
-    func appendAudit(actor: Actor, action: String, target: String, outcome: String, detail: String?) async throws
+    func appendAudit(actor: Principal, action: String, target: String, outcome: String, detail: String?) async throws
     func auditEntries(limit: Int) async throws -> [AuditEntry]
 }
 
@@ -30,4 +30,6 @@ public protocol GatewayStore: ArtifactStore, CredentialStore, EventLog, ReplicaR
     var backendName: String { get }
     /// A file path or a URL without its password.
     var location: String { get }
+    /// Closes every connection and waits until they are closed; the store is not used after.
+    func shutdown() async
 }

@@ -112,7 +112,7 @@ extension SyncEngine {
 
     /// Deletes in reverse dependency order (Mcp → RestApi → LlmProxy → LlmProvider).
     func deleteOrphans(_ reviews: [OrphanReview], progress: SyncProgress) async throws {
-        let policyActor = Actor(user: "orphan_policy=auto", clientAddress: nil)
+        let policyActor = Principal(user: "orphan_policy=auto", clientAddress: nil)
         for kind in ArtifactKind.deletionOrder {
             for review in reviews where review.kind == kind {
                 let result = try await store.decide(reviewId: review.id, decision: .approve, actor: policyActor, allowUnverified: false)

@@ -46,7 +46,7 @@ public final class SyncEngine: Sendable {
     /// `started` hears the run's id as soon as it is recorded.
     @discardableResult
     public func run(
-        trigger: SyncTrigger, requestedBy: Actor, started: (@Sendable (Int64) -> Void)? = nil
+        trigger: SyncTrigger, requestedBy: Principal, started: (@Sendable (Int64) -> Void)? = nil
     ) async throws -> SyncRunRecord {
         let holder = SyncLeaseHolder(
             token: UUID().uuidString, host: ProcessProbe.hostIdentity, pid: ProcessProbe.currentPID)

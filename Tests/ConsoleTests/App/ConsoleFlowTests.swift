@@ -3,12 +3,13 @@ import Foundation
 import PlatformSim
 import Testing
 import TestSupport
+import ConsoleTesting
 @testable import Console
 
 /// Whole console sessions through the test backend, against a real store and the simulator.
 @Suite(.timeLimit(.minutes(2)))
 struct ConsoleFlowTests {
-    static let actor = Actor(user: "alice", clientAddress: "10.0.0.7")
+    static let actor = Principal(user: "alice", clientAddress: "10.0.0.7")
 
     struct Session {
         let backend: TestBackend
@@ -51,7 +52,7 @@ struct ConsoleFlowTests {
             store: f.store, engine: engine, platform: h.client(), thresholds: LagThresholds(), actor: actor,
             actionRefusal: readonly ? "read-only console (started with --readonly)" : nil)
         let session = ConsoleSession(
-            service: service, header: header, thresholds: LagThresholds(),
+            service: service, header: header,
             refresh: .milliseconds(200), themeName: "default", logger: .silent("test"))
         let env = ["USER": actor.user, "SSH_CONNECTION": "10.0.0.7 50000 10.0.0.1 22"]
         let done = Task { await session.run(on: backend, theme: .test, environment: env) }

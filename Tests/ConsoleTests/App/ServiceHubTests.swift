@@ -14,7 +14,7 @@ struct ServiceHubTests {
         let f = try await StoreFixture.make()
         for name in ["a", "b", "c", "d", "e", "f"] { _ = try await f.store.upsertArtifacts([Fixtures.artifact(name)]) }
         let service = CountingService(LocalGatewayService(
-            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Actor(user: "alice", clientAddress: nil)))
+            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Principal(user: "alice", clientAddress: nil)))
         return (f, ServiceHub(service: service), service)
     }
 
@@ -108,7 +108,8 @@ final class CountingService: GatewayService {
         count.withLock { $0 += 1 }
         return try await inner.hubPosition()
     }
-    func dashboard(recentEvents: Int, lagWindow: Double) async throws -> Dashboard {
+    func follow(after seq: Int64) -> AsyncThrowingStream<[HubEvent], any Error>? { inner.follow(after: seq) }
+    func dashboard(recentEvents: Int, lagWindow: Duration) async throws -> Dashboard {
         try await inner.dashboard(recentEvents: recentEvents, lagWindow: lagWindow)
     }
     func reviews(statuses: [ReviewStatus]) async throws -> [OrphanReview] { try await inner.reviews(statuses: statuses) }

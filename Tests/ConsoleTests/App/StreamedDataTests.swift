@@ -1,4 +1,4 @@
-import Control
+import ControlSocket
 import Core
 import Foundation
 import Synchronization
@@ -22,11 +22,13 @@ struct StreamedDataTests {
         defer { directory.remove() }
         let hub = HubBroadcast(limit: 100)
         let service = LocalGatewayService(
-            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Actor(user: "controller", clientAddress: nil))
-        let server = ControlServer(
-            path: directory.file("gw.sock"), service: service, policy: AccessPolicy(viewers: [], operators: [], serviceUID: getuid()),
-            hub: hub, logger: .silent("test"))
-        let serving = try await server.start()
+            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Principal(user: "controller", clientAddress: nil))
+        let serving = try await ServerTask.start("the control socket") { ready in
+            try await ControlServer(
+                path: directory.file("gw.sock"), service: service, policy: AccessPolicy(viewers: [], operators: [], serviceUID: getuid()),
+                hub: hub, logger: .silent("test"), onListening: ready
+            ).run()
+        }
         defer { serving.cancel() }
         // (A whoami over 3 s, on a loaded machine, is asked again.)
         var answered: ControlClient?
@@ -39,7 +41,7 @@ struct StreamedDataTests {
 
         // Given a console that refreshes once an hour (so only its first refresh reads the dashboard)
         let inbox = ConsoleInbox()
-        let source = ConsoleDataSource(service: client, header: HeaderInfo(), thresholds: LagThresholds(), refresh: .seconds(3600), inbox: inbox)
+        let source = ConsoleDataSource(service: client, header: HeaderInfo(), refresh: .seconds(3600), inbox: inbox)
         let running = Task { await source.run() }
         defer { running.cancel() }
         var data = try await Self.next(inbox, "both artifacts") { $0.artifacts.count == 2 && $0.events.map(\.seq) == [2, 1] }
@@ -76,10 +78,10 @@ struct StreamedDataTests {
         defer { f.remove() }
         _ = try await f.store.upsertArtifacts([Fixtures.artifact("a"), Fixtures.artifact("b")])
         let service = LocalGatewayService(
-            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Actor(user: "alice", clientAddress: nil))
+            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Principal(user: "alice", clientAddress: nil))
         // Given a console that refreshes once an hour (it reads the hub only when woken)
         let inbox = ConsoleInbox()
-        let source = ConsoleDataSource(service: service, header: HeaderInfo(), thresholds: LagThresholds(), refresh: .seconds(3600), inbox: inbox)
+        let source = ConsoleDataSource(service: service, header: HeaderInfo(), refresh: .seconds(3600), inbox: inbox)
         let running = Task { await source.run() }
         defer { running.cancel() }
         _ = try await Self.next(inbox, "both artifacts") { $0.artifacts.count == 2 }

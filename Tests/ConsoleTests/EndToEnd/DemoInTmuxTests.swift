@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The built `gwops demo` in a real terminal (tmux): what an operator sees and does.
-@Suite("gwops demo in tmux", .serialized, .enabled(if: TmuxPane.isAvailable, "tmux is not installed"))
+/// The built `gwops-demo` in a real terminal (tmux): what an operator sees and does.
+@Suite("gwops-demo in tmux", .serialized, .enabled(if: TmuxPane.isAvailable, "tmux is not installed"))
 struct DemoInTmuxTests {
     /// Words the replicas view may show in a STATUS cell.
     static let replicaStatusWords: Set<String> = ["OK", "WARMING", "WARN", "STALL", "GONE", "DOWN"]
@@ -129,8 +129,8 @@ struct DemoInTmuxTests {
     /// The shell command for the pane: the demo in a UTF-8 xterm, then its exit status, then a
     /// pause so the pane stays to be captured.
     static func demoCommand(_ args: [String]) throws -> String {
-        let binary = try GwopsBinary.path()
-        let argv = ([binary, "demo"] + args).map(TmuxPane.shellQuote).joined(separator: " ")
+        let binary = try GwopsBinary.path(GwopsBinary.demo)
+        let argv = ([binary] + args).map(TmuxPane.shellQuote).joined(separator: " ")
         return "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 NCURSES_NO_UTF8_ACS=1 \(argv); echo EXITED $?; sleep 60"
     }
 

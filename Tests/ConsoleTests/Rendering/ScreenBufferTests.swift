@@ -1,4 +1,5 @@
 import Testing
+import ConsoleTesting
 @testable import Console
 
 struct ScreenBufferTests {

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Testing
 import TestSupport
+import ConsoleTesting
 @testable import Console
 
 /// The events view follows the hub, newest first, and names artifacts by kind and name.
@@ -37,9 +38,9 @@ struct EventsViewTests {
         let backend = TestBackend(width: 120, height: 40)
         let header = HeaderInfo(gateway: StoreFixture.gatewayId, backend: "sqlite", location: f.sqlitePath, operatorName: "alice")
         let service = LocalGatewayService(
-            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Actor(user: "alice", clientAddress: nil))
+            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Principal(user: "alice", clientAddress: nil))
         let session = ConsoleSession(
-            service: service, header: header, thresholds: LagThresholds(),
+            service: service, header: header,
             refresh: .milliseconds(200), themeName: "default", logger: .silent("test"))
         let done = Task { await session.run(on: backend, theme: .test, environment: ["USER": "alice"]) }
         return ConsoleFlowTests.Session(backend: backend, done: done)
@@ -94,11 +95,14 @@ struct EventsViewTests {
         // When the console reads the store and shows the events view
         let inbox = ConsoleInbox()
         let service = LocalGatewayService(
-            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Actor(user: "alice", clientAddress: nil))
-        let source = ConsoleDataSource(service: service, header: HeaderInfo(), thresholds: LagThresholds(), refresh: .seconds(1), inbox: inbox)
-        await source.refreshOnce()
+            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Principal(user: "alice", clientAddress: nil))
+        let source = ConsoleDataSource(service: service, header: HeaderInfo(), refresh: .seconds(1), inbox: inbox)
+        let running = Task { await source.run() }
+        defer { running.cancel() }
         var app = ConsoleApp(readonly: false, width: 120, height: 40)
-        app.update(try #require(inbox.take().data))
+        app.update(try await StreamedDataTests.next(inbox, "three events and the stored artifact") {
+            $0.events.count == 3 && $0.artifacts.count == 1
+        })
         _ = app.handle(.char("5"))
         let rows = Self.rows(app.render(now: .now, theme: .test))
         // Then rows name the artifacts by kind and name, and show a UUID only for the unknown one

@@ -1,5 +1,6 @@
 import Core
 import Testing
+import ConsoleTesting
 @testable import Console
 
 /// Every view and dialog at 80×24 and 120×40 under the fixed test theme.

@@ -131,24 +131,13 @@ struct EventHubTests {
         _ = try await f.store.upsertArtifacts([Fixtures.artifact("a"), Fixtures.artifact("b")])
         let review = try #require(
             try await f.store.recordOrphan(Fixtures.summary("b"), verdict: .deletedOnPlatform, reason: nil, runId: nil, decide: ReviewRules.action))
-        _ = try await f.store.decide(reviewId: review.id, decision: .approve, actor: Actor(user: "t", clientAddress: nil), allowUnverified: false)
+        _ = try await f.store.decide(reviewId: review.id, decision: .approve, actor: Principal(user: "t", clientAddress: nil), allowUnverified: false)
         let head = try await f.store.position().headSeq
         try await waitUntil(seconds: 10) { await runner.appliedSeq == head }
         #expect(await Set(runner.view.keys) == ["a"])
         task.cancel()
         _ = try? await task.value
     }
-}
-
-/// Polls `condition` every 20 ms until it holds, or fails after `seconds`.
-func waitUntil(seconds: Double, _ condition: @Sendable () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    Issue.record("condition not met within \(seconds)s")
-    throw HarnessError.timeout("waitUntil")
 }
 
 /// Runs `body`, failing if it takes longer than `seconds`.

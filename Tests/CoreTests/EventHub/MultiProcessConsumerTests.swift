@@ -17,7 +17,7 @@ struct MultiProcessConsumerTests {
             processes.append(
                 try GwopsBinary.start(
                     ["controller", "--config", config, "--replica-id", "r\(r)", "--skip-sync", "--apply-log", f.directory.file("r\(r).log")],
-                    logPrefix: "r\(r)", in: f.directory))
+                    binary: GwopsBinary.campaign, logPrefix: "r\(r)", in: f.directory))
         }
         defer { for p in processes where p.isRunning { p.terminate() } }
         try await waitUntil(seconds: 30) { try await f.store.replicas().filter { $0.state == .running }.count == 3 }
@@ -33,7 +33,7 @@ struct MultiProcessConsumerTests {
 
         // And each applied 1...500 exactly once, in order, and stopped cleanly
         for r in 1...3 {
-            let seqs = try ApplyLogFile.seqs(f.directory.file("r\(r).log"))
+            let seqs = try ApplyLog.seqs(f.directory.file("r\(r).log"))
             #expect(seqs == Array(1...500), "replica r\(r)")
         }
         for (i, p) in processes.enumerated() {

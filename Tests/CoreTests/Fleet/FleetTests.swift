@@ -20,7 +20,7 @@ struct FleetTests {
             func start(_ r: Int) throws -> Process {
                 try GwopsBinary.start(
                     ["controller", "--config", config, "--replica-id", "r\(r)", "--apply-log", f.directory.file("r\(r).log")],
-                    environment: env, logPrefix: "r\(r)-\(UUID().uuidString.prefix(4))", in: f.directory)
+                    binary: GwopsBinary.campaign, environment: env, logPrefix: "r\(r)-\(UUID().uuidString.prefix(4))", in: f.directory)
             }
             // Given three controllers and a platform changing 20 times a second
             var processes = [try start(1), try start(2), try start(3)]
@@ -59,7 +59,7 @@ struct FleetTests {
             // And each replica applied every event once, in order; the killed one resumed after its cursor
             let head = try await f.store.position().headSeq
             for r in 1...3 {
-                let seqs = try ApplyLogFile.seqs(f.directory.file("r\(r).log"))
+                let seqs = try ApplyLog.seqs(f.directory.file("r\(r).log"))
                 #expect(seqs == Array(1...head), "replica r\(r): \(seqs.count) applied of \(head), duplicates \(seqs.count - Set(seqs).count)")
             }
         }

@@ -7,7 +7,7 @@ import TestSupport
 /// Live events racing a sync, delivered in random orders: the guarded write must make the race
 /// harmless on every backend.
 struct LiveRaceTests {
-    static let actor = Actor(user: "race", clientAddress: nil)
+    static let actor = Principal(user: "race", clientAddress: nil)
 
     @Test(arguments: Backend.allCases)
     func randomInterleavingsEndAtTheNewestActionByPerformedAt(backend: Backend) async throws {

@@ -27,7 +27,7 @@ struct LiveSessionTests {
             platformURL: h.baseURL, apiKey: apiKey, handler: LiveEventHandler(store: f.store, platform: client), platform: client,
             options: options, logger: logger
         ) { reason in
-            if let sync { _ = try? await sync.run(trigger: reason.trigger, requestedBy: Actor(user: "t", clientAddress: nil)) }
+            if let sync { _ = try? await sync.run(trigger: reason.trigger, requestedBy: Principal(user: "t", clientAddress: nil)) }
             if case .connected = reason { connected.add() }
         }
     }

@@ -31,7 +31,7 @@ struct LiveTLSTests {
             platformURL: h.baseURL, apiKey: SimulatorHarness.apiKey, tlsVerify: tlsVerify,
             handler: LiveEventHandler(store: f.store, platform: client), platform: client, options: options
         ) { reason in
-            _ = try? await sync.run(trigger: reason.trigger, requestedBy: Actor(user: "t", clientAddress: nil))
+            _ = try? await sync.run(trigger: reason.trigger, requestedBy: Principal(user: "t", clientAddress: nil))
             if case .connected = reason { connected.add() }
         }
     }

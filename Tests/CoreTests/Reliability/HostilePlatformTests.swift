@@ -65,7 +65,7 @@ struct HostilePlatformTests {
     @Test func theCLIListsEveryFaultWithoutAnAPIKey() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let (status, out, err) = try await GwopsBinary.run(["platform-sim", "--fault", "list"], in: dir)
+        let (status, out, err) = try await GwopsBinary.run(["platform-sim", "--fault", "list"], binary: GwopsBinary.demo, in: dir)
         #expect(status == 0, "\(err)")
         let names = out.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) }
         #expect(names == HostileCatalog.all.map(\.name))
@@ -83,7 +83,7 @@ struct HostilePlatformTests {
         return PlatformClient(baseURL: h.baseURL, apiKey: SimulatorHarness.apiKey, timeout: .seconds(4), limits: limits)
     }
 
-    static let actor = Actor(user: "campaign", clientAddress: nil)
+    static let actor = Principal(user: "campaign", clientAddress: nil)
 
     static func engine(_ store: any GatewayStore, _ client: any PlatformAPI) -> SyncEngine {
         var options = SyncOptions()

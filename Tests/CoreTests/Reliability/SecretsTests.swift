@@ -122,13 +122,3 @@ struct SecretsTests {
         }
     }
 }
-
-extension String {
-    /// The config at this path with `api_key_env = …` replaced by `line`.
-    func replacingKeySource(with line: String) -> String {
-        let text = (try? String(contentsOfFile: self, encoding: .utf8)) ?? ""
-        let replaced = text.replacingOccurrences(of: #"api_key_env = "GWOPS_TEST_API_KEY""#, with: line)
-        try? replaced.write(toFile: self, atomically: true, encoding: .utf8)
-        return self
-    }
-}

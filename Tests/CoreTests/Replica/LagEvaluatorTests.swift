@@ -65,7 +65,7 @@ struct LagEvaluatorTests {
 
     @Test func lowHeadroomIsWarn() {
         var t = LagThresholds()
-        t.retention = 100
+        t.retention = .seconds(100)
         let report = LagEvaluator.evaluate(input(applied: 95, unappliedAgo: 90), thresholds: t)
         #expect(report.status == .warn)
         #expect(report.reason?.contains("headroom") == true)
@@ -88,7 +88,7 @@ struct LagEvaluatorTests {
         _ = try await f.store.registerReplica(id: "dead", host: "h", pid: 2)
         var t = LagThresholds()
         // Generous: a loaded machine may stall seconds between the heartbeat and the read.
-        t.heartbeatTimeout = 4
+        t.heartbeatTimeout = .seconds(4)
         try await Task.sleep(for: .milliseconds(4500))
         try await f.store.heartbeat(id: "alive", appliedSeq: 1, appliedAt: nil, state: .running, resyncs: 0)
         let reports = try await FleetLag.reports(store: f.store, thresholds: t)

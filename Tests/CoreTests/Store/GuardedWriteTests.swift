@@ -135,7 +135,7 @@ struct GuardedWriteTests {
             try await f.store.recordOrphan(seen, verdict: .deletedOnPlatform, reason: nil, runId: nil, decide: ReviewRules.action))
         _ = try await f.store.upsertArtifacts([Fixtures.artifact("a", deploymentId: "dep-2", deployedAt: t1)])
         // When the operator approves the old review
-        let result = try await f.store.decide(reviewId: review.id, decision: .approve, actor: Actor(user: "op", clientAddress: nil), allowUnverified: false)
+        let result = try await f.store.decide(reviewId: review.id, decision: .approve, actor: Principal(user: "op", clientAddress: nil), allowUnverified: false)
         // Then nothing is deleted and the review is superseded
         #expect(result == .superseded)
         #expect(try await f.store.artifact(uuid: "a") != nil)
@@ -157,13 +157,13 @@ struct GuardedWriteTests {
         let review = try #require(
             try await f.store.recordOrphan(Fixtures.summary("a", deployedAt: t0), verdict: .deletedOnPlatform, reason: nil, runId: nil, decide: ReviewRules.action))
         #expect(review.apiKeys == 3 && review.subscriptions == 1)
-        let result = try await f.store.decide(reviewId: review.id, decision: .approve, actor: Actor(user: "alice", clientAddress: "10.0.0.7"), allowUnverified: false)
+        let result = try await f.store.decide(reviewId: review.id, decision: .approve, actor: Principal(user: "alice", clientAddress: "10.0.0.7"), allowUnverified: false)
         #expect(result == .deleted(Dependents(apiKeys: 3, subscriptions: 1)))
         #expect(try await f.store.artifact(uuid: "a") == nil)
         #expect(try await f.store.dependents(of: ["a", "b"]) == ["a": Dependents(), "b": Dependents(apiKeys: 1)])
         #expect(try await f.store.events(after: 0, limit: 10).last?.action == .delete)
         let audit = try #require(try await f.store.auditEntries(limit: 1).first)
-        #expect(audit.actor == Actor(user: "alice", clientAddress: "10.0.0.7"))
+        #expect(audit.actor == Principal(user: "alice", clientAddress: "10.0.0.7"))
         #expect(audit.outcome == "deleted")
         #expect(audit.target.contains("a"))
     }

@@ -41,7 +41,7 @@ struct PostgresRestartTests {
             var options = SyncOptions()
             options.retryBaseDelay = .milliseconds(10)
             let engine = SyncEngine(store: store, platform: h.client(), options: options)
-            let actor = Actor(user: "alice", clientAddress: nil)
+            let actor = Principal(user: "alice", clientAddress: nil)
 
             // Given a first sync that has applied some batches
             let run = Task { try await engine.run(trigger: .startup, requestedBy: actor) }

@@ -29,7 +29,7 @@ struct ReadOnlyStoreTests {
             // A single statement outside a transaction on PostgreSQL: the server's refusal
             ("heartbeat", { try await ro.heartbeat(id: "r1", appliedSeq: 2, appliedAt: nil, state: .running, resyncs: 0) }),
             ("register", { _ = try await ro.registerReplica(id: "r2", host: "h", pid: 2) }),
-            ("audit", { try await ro.appendAudit(actor: Actor(user: "eve", clientAddress: nil), action: "x", target: "y", outcome: "z", detail: nil) }),
+            ("audit", { try await ro.appendAudit(actor: Principal(user: "eve", clientAddress: nil), action: "x", target: "y", outcome: "z", detail: nil) }),
             ("begin sync", {
                 _ = try await ro.beginSyncRun(
                     trigger: .console, requestedBy: "eve", holder: SyncLeaseHolder(token: "t", host: "h", pid: 1), ttl: .seconds(60))

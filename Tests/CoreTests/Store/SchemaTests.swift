@@ -68,7 +68,7 @@ struct SchemaTests {
         }
         let kept = try await store.apiKeys(of: "a").map(\.id).sorted()
         #expect(kept == (backend == .sqlite ? ["k2", "k3"] : ["k1", "k3"]))
-        try await store.appendAudit(actor: Actor(user: "u", clientAddress: nil, peer: "uid 1"), action: "a", target: "t", outcome: "o", detail: nil)
+        try await store.appendAudit(actor: Principal(user: "u", clientAddress: nil, peer: "uid 1"), action: "a", target: "t", outcome: "o", detail: nil)
         #expect(try await store.auditEntries(limit: 1).first?.actor.peer == "uid 1")
         (store as? PostgresStore)?.close()
     }

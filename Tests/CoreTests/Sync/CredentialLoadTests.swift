@@ -6,7 +6,7 @@ import TestSupport
 
 /// Loading API keys and subscriptions as a gateway does when it connects, on both backends.
 struct CredentialLoadTests {
-    static let actor = Actor(user: "alice", clientAddress: nil)
+    static let actor = Principal(user: "alice", clientAddress: nil)
 
     @Test(arguments: Backend.allCases)
     func theStoreHoldsThePlatformsKeysAndSubscriptionsAndOrphansShowThem(backend: Backend) async throws {

@@ -6,7 +6,7 @@ import TestSupport
 
 /// Startup sync against the real simulator over loopback HTTP, on every backend.
 struct SyncEndToEndTests {
-    static let operatorActor = Actor(user: "alice", clientAddress: "10.0.0.7")
+    static let operatorActor = Principal(user: "alice", clientAddress: "10.0.0.7")
 
     static func engine(_ f: StoreFixture, _ h: SimulatorHarness, configure: (inout SyncOptions) -> Void = { _ in }) -> SyncEngine {
         var options = SyncOptions()

@@ -52,7 +52,7 @@ struct SyncOrderTests {
 
             // When a startup sync runs
             let run = try await SyncEngine(store: f.store, platform: platform, options: options)
-                .run(trigger: .cli, requestedBy: Actor(user: "alice", clientAddress: nil))
+                .run(trigger: .cli, requestedBy: Principal(user: "alice", clientAddress: nil))
 
             // Then it applies everything
             #expect(run.outcome == .succeeded)

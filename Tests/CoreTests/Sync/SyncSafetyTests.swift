@@ -6,7 +6,7 @@ import TestSupport
 
 /// Regression tests for ways a sync could delete, hide or lose something (found in review).
 struct SyncSafetyTests {
-    static let actor = Actor(user: "ops", clientAddress: nil)
+    static let actor = Principal(user: "ops", clientAddress: nil)
 
     @Test(arguments: Backend.allCases)
     func autoPolicyNeverDeletesOnAnOlderVerdictWhenTheCheckFails(backend: Backend) async throws {

@@ -100,6 +100,12 @@ public final class PostgresStore: Sendable {
     /// Closes the pool; call once when done.
     public func close() { runner.cancel() }
 
+    /// Closes the pool and waits until its connections are closed.
+    public func shutdown() async {
+        runner.cancel()
+        await runner.value
+    }
+
     /// Runs `body` in one transaction, mapping failures to `StorageError`.
     @discardableResult
     func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {

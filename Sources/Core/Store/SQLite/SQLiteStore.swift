@@ -20,6 +20,13 @@ public final class SQLiteStore: Sendable {
     public var backendName: String { "sqlite" }
     public var location: String { path }
 
+    /// Closes the pool's connections (the last close of a writer truncates the WAL); the store
+    /// is not used after.
+    public func shutdown() async {
+        // Busy (a statement still running at shutdown): the connections close when the pool goes.
+        try? pool.close()
+    }
+
     /// WAL size kept after a checkpoint resets it; the WAL is also truncated to zero at the last close.
     static let walSizeLimit = 64 << 20
 

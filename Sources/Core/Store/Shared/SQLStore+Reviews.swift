@@ -79,7 +79,7 @@ extension SQLStore {
         }
     }
 
-    public func decide(reviewId: Int64, decision: ReviewDecision, actor: Actor, allowUnverified: Bool) async throws -> DecisionResult {
+    public func decide(reviewId: Int64, decision: ReviewDecision, actor: Principal, allowUnverified: Bool) async throws -> DecisionResult {
         let gatewayId = self.gatewayId
         return try await write("decide review") { s in
             guard let review = try await Self.reviews(s, where: "id = \(reviewId) \(SQL.forUpdate)").first else {
@@ -123,7 +123,7 @@ extension SQLStore {
         try await read("read review history") { s in try await Self.reviews(s, where: "artifact_uuid = \(artifactUUID) ORDER BY id DESC") }
     }
 
-    static func appendAudit(_ s: any StoreSession, actor: Actor, action: String, target: String, outcome: String, detail: String?) async throws {
+    static func appendAudit(_ s: any StoreSession, actor: Principal, action: String, target: String, outcome: String, detail: String?) async throws {
         try await s.execute(
             """
             INSERT INTO audit_log(at, actor, client_address, peer, action, target, outcome, detail)
@@ -131,7 +131,7 @@ extension SQLStore {
             """)
     }
 
-    public func appendAudit(actor: Actor, action: String, target: String, outcome: String, detail: String?) async throws {
+    public func appendAudit(actor: Principal, action: String, target: String, outcome: String, detail: String?) async throws {
         try await write("append audit") { s in
             try await Self.appendAudit(s, actor: actor, action: action, target: target, outcome: outcome, detail: detail)
         }
@@ -147,7 +147,7 @@ extension SQLStore {
             ) { r in
                 AuditEntry(
                     id: try r.int64(0), at: try r.time(1),
-                    actor: Actor(user: try r.text(2), clientAddress: try r.optionalText(3), peer: try r.optionalText(4)),
+                    actor: Principal(user: try r.text(2), clientAddress: try r.optionalText(3), peer: try r.optionalText(4)),
                     action: try r.text(5), target: try r.text(6), outcome: try r.text(7), detail: try r.optionalText(8))
             }
         }

@@ -149,13 +149,13 @@ extension StoreConformance {
             let f = try await StoreFixture.make(backend)
             defer { f.remove() }
             #expect(try await f.store.auditEntries(limit: 10).isEmpty)
-            let alice = Actor(user: "alice", clientAddress: "10.0.0.7", peer: "uid 1001, pid 77, control socket")
+            let alice = Principal(user: "alice", clientAddress: "10.0.0.7", peer: "uid 1001, pid 77, control socket")
             try await f.store.appendAudit(actor: alice, action: "review.approve", target: "review 1", outcome: "deleted", detail: "2 keys")
-            try await f.store.appendAudit(actor: Actor(user: "root", clientAddress: nil), action: "sync.request", target: "gw", outcome: "started", detail: nil)
+            try await f.store.appendAudit(actor: Principal(user: "root", clientAddress: nil), action: "sync.request", target: "gw", outcome: "started", detail: nil)
             let entries = try await f.store.auditEntries(limit: 10)
             #expect(entries.map(\.action) == ["sync.request", "review.approve"])
             #expect(entries[1].actor == alice && entries[1].target == "review 1" && entries[1].outcome == "deleted" && entries[1].detail == "2 keys")
-            #expect(entries[0].actor == Actor(user: "root", clientAddress: nil) && entries[0].detail == nil)
+            #expect(entries[0].actor == Principal(user: "root", clientAddress: nil) && entries[0].detail == nil)
             #expect(entries[0].id > entries[1].id && entries[0].at >= entries[1].at)
             #expect(try await f.store.auditEntries(limit: 1).map(\.action) == ["sync.request"])
         }

@@ -9,7 +9,7 @@ extension StoreConformance {
     /// duplicates, gaps and retention of the hub in `EventHubTests`.)
     @Suite struct ReviewAndEventConformanceTests {
         let t0 = Timestamp(milliseconds: 1_700_000_000_000)
-        let operatorActor = Actor(user: "alice", clientAddress: "10.0.0.7")
+        let operatorActor = Principal(user: "alice", clientAddress: "10.0.0.7")
 
         func orphan(_ f: StoreFixture, _ uuid: String, _ verdict: OrphanVerdict, run: Int64? = nil) async throws -> OrphanReview {
             try #require(try await f.store.recordOrphan(
