@@ -56,10 +56,12 @@ public struct Controller: Sendable {
                 let session = Self.liveSession(store: store, platform: platform, live: live, observed: observed, engine: sync, logger: logger)
                 services.append(.init(service: LoopService("live path") { try await session.run() }))
             } else {
-                // Sync once at start; the other services run on when it is done.
-                services.append(.init(
-                    service: LoopService("startup sync") { await Self.sync(sync, trigger: .startup, logger: logger) },
-                    successTerminationBehavior: .ignore))
+                // Sync once at start, then wait to be stopped: a service that returns while the
+                // group stops the others would be taken for one that failed.
+                services.append(.init(service: LoopService("startup sync") {
+                    await Self.sync(sync, trigger: .startup, logger: logger)
+                    try await gracefulShutdown()
+                }))
             }
         }
         self.engine = engine

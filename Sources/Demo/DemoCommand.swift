@@ -33,35 +33,48 @@ struct DemoCommand: AsyncParsableCommand {
         let sink = FileSink(path: (dir as NSString).appendingPathComponent("demo.log"))
         let logger = sink.logger("gwops.demo")
         let simulator = PlatformSimulator(platform: SimulatedPlatform(deployments: deployments, seed: seed), apiKey: DemoFleet.apiKey)
-        try await withThrowingDiscardingTaskGroup { simulation in
-            let (ports, bound) = AsyncStream.makeStream(of: Int.self)
-            simulation.addTask {
+        // The simulator stops last and gracefully, as the controllers do.
+        let (ports, bound) = AsyncStream.makeStream(of: Int.self)
+        let simulation = ServiceGroup(configuration: .init(
+            services: [SimulatorService(simulator: simulator, host: "127.0.0.1", port: 0) { bound.yield($0) }], logger: logger))
+        try await withThrowingDiscardingTaskGroup { platform in
+            platform.addTask {
                 defer { bound.finish() }
-                try await simulator.run(port: 0) { bound.yield($0) }
+                try await simulation.run()
             }
-            guard let port = await ports.first(where: { _ in true }) else {
-                throw CLIFailure(message: "the simulated platform did not start (see \(dir)/demo.log)")
-            }
-            let fleet = try DemoFleet(directory: dir, platformURL: "http://127.0.0.1:\(port)", simulator: simulator, seed: seed, logger: logger)
+            let run = await Result(awaiting: {
+                guard let port = await ports.first(where: { _ in true }) else {
+                    throw CLIFailure(message: "the simulated platform did not start (see \(dir)/demo.log)")
+                }
+                try await runFleet(platformURL: "http://127.0.0.1:\(port)", simulator: simulator, dir: dir, logger: logger)
+            })
+            await simulation.triggerGracefulShutdown()
+            try run.get()
+        }
+    }
+
+    /// The controllers and the churn, with the console (or the headless wait) on top; they stop
+    /// as `gwops controller` does on SIGTERM: sockets first, store last.
+    func runFleet(platformURL: String, simulator: PlatformSimulator, dir: String, logger: Logger) async throws {
+        // The controllers' connections to the simulator: closed once they stopped, however they
+        // stopped, so the simulator's server has nothing left to wait for.
+        let connections = PlatformClient.Connections()
+        let ran = await Result(awaiting: {
+            let fleet = try DemoFleet(
+                directory: dir, platformURL: platformURL, simulator: simulator, connections: connections, seed: seed, logger: logger)
             let group = ServiceGroup(configuration: .init(services: fleet.services, logger: logger))
             try await withThrowingDiscardingTaskGroup { running in
                 running.addTask {
                     defer { fleet.stopped() }
                     try await group.run()
                 }
-                let watched: Result<Void, any Error>
-                do {
-                    try await watch(fleet, dir: dir, logger: logger)
-                    watched = .success(())
-                } catch {
-                    watched = .failure(error)
-                }
-                // The controllers stop as `gwops controller` does on SIGTERM: sockets first, store last.
+                let watched = await Result(awaiting: { try await watch(fleet, dir: dir, logger: logger) })
                 await group.triggerGracefulShutdown()
                 try watched.get()
             }
-            simulation.cancelAll()
-        }
+        })
+        await connections.shutdown()
+        try ran.get()
     }
 
     /// The console on the demo's controller socket, or (headless) its status after `duration`.

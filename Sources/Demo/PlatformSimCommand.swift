@@ -87,11 +87,11 @@ struct SimulatorService: Service {
     let port: Int
     let onListening: @Sendable (Int) -> Void
 
+    /// Serves until graceful shutdown (the server quiesces: idle connections are closed, open
+    /// requests answered) or cancellation.
     func run() async throws {
         do {
-            try await cancelWhenGracefulShutdown {
-                try await simulator.run(host: host, port: port) { onListening($0) }
-            }
+            try await simulator.run(host: host, port: port) { onListening($0) }
         } catch is CancellationError {
             // Stopped.
         }

@@ -18,7 +18,7 @@ public protocol GatewayService: Sendable {
     /// ends (the gateway stopped, or this client fell too far behind: follow again from the
     /// cursor); nil when this service cannot push (the store read here: `events(after:)` reads it).
     func follow(after seq: Int64) -> AsyncThrowingStream<[HubEvent], any Error>?
-    /// The small tables a dashboard shows, read together.
+    /// The small tables a dashboard shows, as one snapshot.
     func dashboard(recentEvents: Int, lagWindow: Duration) async throws -> Dashboard
     func reviews(statuses: [ReviewStatus]) async throws -> [OrphanReview]
     /// A review by id, else the newest review of the artifact with that id.
@@ -95,7 +95,8 @@ public struct ViewSnapshot: Sendable, Codable, Equatable {
     }
 }
 
-/// The small tables of a dashboard, read in one go.
+/// The small tables of a dashboard, read in one snapshot (`GatewayTables`), with each replica's
+/// lag evaluated.
 public struct Dashboard: Sendable, Codable, Equatable {
     /// The database clock when read.
     public var now: Timestamp

@@ -58,15 +58,14 @@ public struct LocalGatewayService: GatewayService {
     /// Nothing is pushed here: the store's own change signals wake a reader of `events(after:)`.
     public func follow(after seq: Int64) -> AsyncThrowingStream<[HubEvent], any Error>? { nil }
 
+    /// One snapshot of the small tables: every figure of a dashboard describes the same moment.
     public func dashboard(recentEvents: Int, lagWindow: Duration) async throws -> Dashboard {
-        let now = try await store.databaseNow()
+        let tables = try await store.tables(recentEvents: recentEvents, lagWindow: max(lagWindow, FleetLag.samplesNeeded(thresholds)))
+        let since = tables.now.subtracting(lagWindow)
         return Dashboard(
-            now: now, hub: try await store.position(), replicas: try await store.replicas(),
-            lag: try await FleetLag.reports(store: store, thresholds: thresholds),
-            lagSamples: try await store.lagSamples(since: now.subtracting(lagWindow)),
-            reviews: try await store.reviews(statuses: [.pending, .retained, .retentionConfirmed], limit: 100_000),
-            runs: try await store.syncRuns(limit: 20), recentEvents: try await store.recentEvents(limit: recentEvents),
-            apiKeys: try await store.apiKeyCounts())
+            now: tables.now, hub: tables.position, replicas: tables.replicas, lag: FleetLag.reports(tables, thresholds: thresholds),
+            lagSamples: tables.lagSamples.filter { $0.sampledAt >= since }, reviews: tables.openReviews, runs: tables.runs,
+            recentEvents: tables.recentEvents, apiKeys: tables.apiKeys)
     }
 
     public func reviews(statuses: [ReviewStatus]) async throws -> [OrphanReview] {

@@ -12,31 +12,51 @@ final class ManagedFlag: @unchecked Sendable {
     var isSet: Bool { lock.withLock { value } }
 }
 
-/// Runs `heal` once, `delay` after the first request; requests while one is pending join it.
-/// When `heal` returns true (work left), another heal follows.
-actor HealScheduler {
-    private let delay: Duration
-    private let heal: @Sendable () async -> Bool
-    private var pending: Task<Void, Never>?
+/// Events received on a connection and not applied yet.
+final class LiveBacklog: Sendable {
+    private let count = Atomic<Int>(0)
 
-    init(delay: Duration, heal: @escaping @Sendable () async -> Bool) {
+    /// One more received; returns how many wait now.
+    func received() -> Int { count.add(1, ordering: .relaxed).newValue }
+
+    func applied() { count.subtract(1, ordering: .relaxed) }
+}
+
+/// Runs `heal` once, `delay` after the first request; requests while one is pending join it.
+/// When `heal` returns true (work left), another heal follows. The heals run in `run`, a child
+/// task of the connection, and end with it.
+final class HealScheduler: Sendable {
+    private let delay: Duration
+    private let clock: any Clock<Duration>
+    private let heal: @Sendable () async -> Bool
+    /// A heal is asked for and has not started yet.
+    private let pending = Mutex(false)
+    private let wakes: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+
+    init(delay: Duration, clock: any Clock<Duration>, heal: @escaping @Sendable () async -> Bool) {
         self.delay = delay
+        self.clock = clock
         self.heal = heal
+        (wakes, wake) = AsyncStream.makeStream(of: Void.self)
     }
 
     func request() {
-        guard pending == nil else { return }
-        pending = Task {
-            try? await Task.sleep(for: delay)
-            guard !Task.isCancelled else { return }
-            self.started()
-            if await heal(), !Task.isCancelled { self.request() }
+        let first = pending.withLock { pending in
+            defer { pending = true }
+            return !pending
         }
+        if first { wake.yield() }
     }
 
-    func cancel() { pending?.cancel() }
-
-    private func started() { pending = nil }
+    /// Heals as asked until cancelled. Call once.
+    func run() async {
+        for await _ in wakes {
+            do { try await clock.sleep(for: delay) } catch { return }
+            pending.withLock { $0 = false }
+            if await heal(), !Task.isCancelled { request() }
+        }
+    }
 }
 
 /// What one connection received, by event type: logged when it ends (ignored events included,

@@ -145,7 +145,7 @@ public struct LiveSession: Sendable {
         try await WebSocketClient.connect(url: url, configuration: config, tlsConfiguration: tls, logger: logger) { inbound, outbound, _ in
             var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
             // The first frame must be connection.ack, within the timeout.
-            let first = try await Self.first(&messages, within: session.options.ackTimeout)
+            let first = try await Self.first(&messages, within: session.options.ackTimeout, clock: session.options.clock)
             var decoded: LiveEvent?
             if case .text(let text)? = first { decoded = try? LiveEvent.decode(text) }
             switch decoded {
@@ -170,28 +170,45 @@ public struct LiveSession: Sendable {
     ) async throws {
         let (handler, logger, options, onSync) = (self.handler, self.logger, self.options, self.onSync)
         let (events, queue) = AsyncStream.makeStream(of: LiveEvent.self)
-        let backlog = Mutex(0)
+        let backlog = LiveBacklog()
         let counters = LiveCounters()
         let deferred = DeferredAcks()
-        let heal = HealScheduler(delay: options.healDelay) {
+        let heal = HealScheduler(delay: options.healDelay, clock: options.clock) {
             await onSync(.heal)
             for ack in await deferred.resolve({ try await handler.store.artifact(uuid: $0)?.summary }) {
                 try? await outbound.write(.text(ack.frame))
             }
             return await !deferred.isEmpty
         }
-        let sync = Task { await onSync(.connected(attempt: attempt)) }
-        let applier = Task {
-            for await event in events {
-                backlog.withLock { $0 -= 1 }
-                await Self.apply(event, handler: handler, outbound: outbound, deferred: deferred, heal: heal, logger: logger)
+        defer { logger.info("live connection ended", metadata: counters.metadata) }
+        // The sync after connecting and the heals run beside the connection and end with it.
+        try await withThrowingDiscardingTaskGroup { beside in
+            beside.addTask { await onSync(.connected(attempt: attempt)) }
+            beside.addTask { await heal.run() }
+            try await withThrowingDiscardingTaskGroup { applying in
+                applying.addTask {
+                    for await event in events {
+                        backlog.applied()
+                        await Self.apply(event, handler: handler, outbound: outbound, deferred: deferred, heal: heal, logger: logger)
+                    }
+                }
+                // Events already received are still applied (their acks may no longer reach the
+                // platform); on shutdown, the one in progress is abandoned.
+                let failure = await read(&messages, into: queue, backlog: backlog, counters: counters, outbound: outbound)
+                queue.finish()
+                if failure is CancellationError { applying.cancelAll() }
+                if let failure { throw failure }
             }
+            beside.cancelAll()
         }
-        defer {
-            sync.cancel()
-            Task { await heal.cancel() }
-            logger.info("live connection ended", metadata: counters.metadata)
-        }
+    }
+
+    /// Reads frames into `queue` until the connection ends; returns why it ended, nil when the
+    /// platform closed it.
+    private func read(
+        _ messages: inout WebSocketInboundMessageStream.AsyncIterator, into queue: AsyncStream<LiveEvent>.Continuation,
+        backlog: LiveBacklog, counters: LiveCounters, outbound: WebSocketOutboundWriter
+    ) async -> (any Error)? {
         var failure: Error?
         do {
             while let message = try await messages.next() {
@@ -214,7 +231,7 @@ public struct LiveSession: Sendable {
                 default:
                     break
                 }
-                guard backlog.withLock({ $0 += 1; return $0 }) <= options.maxBacklog else {
+                guard backlog.received() <= options.maxBacklog else {
                     logger.error("more than \(options.maxBacklog) live events wait to be applied; reconnecting (the sync after it catches up)")
                     try await outbound.close(.goingAway, reason: "backlog")
                     break
@@ -224,12 +241,7 @@ public struct LiveSession: Sendable {
         } catch {
             failure = error
         }
-        // Events already received are still applied (their acks may no longer reach the
-        // platform); on shutdown, the one in progress is abandoned.
-        queue.finish()
-        if failure is CancellationError { applier.cancel() }
-        await withTaskCancellationHandler { await applier.value } onCancel: { applier.cancel() }
-        if let failure { throw failure }
+        return failure
     }
 
     private static func apply(
@@ -243,7 +255,7 @@ public struct LiveSession: Sendable {
             return
         } catch {
             logger.error("live event not applied; a sync heals it shortly", metadata: ["error": "\(error)"])
-            await heal.request()
+            heal.request()
             return
         }
         switch outcome {
@@ -253,7 +265,7 @@ public struct LiveSession: Sendable {
             do { try await outbound.write(.text(ack.frame)) } catch { logger.warning("deployment.ack not sent: the connection closed") }
         case .deferred(let action, let deploy):
             await deferred.add(action, deploy: deploy)
-            await heal.request()
+            heal.request()
         }
     }
 
@@ -264,12 +276,14 @@ public struct LiveSession: Sendable {
     }
 
     /// The next message, or nil after `timeout`.
-    static func first(_ iterator: inout WebSocketInboundMessageStream.AsyncIterator, within timeout: Duration) async throws -> WebSocketMessage? {
+    static func first(
+        _ iterator: inout WebSocketInboundMessageStream.AsyncIterator, within timeout: Duration, clock: any Clock<Duration>
+    ) async throws -> WebSocketMessage? {
         nonisolated(unsafe) var it = iterator
         let result: WebSocketMessage?? = try await withThrowingTaskGroup(of: WebSocketMessage??.self) { group in
             group.addTask { try await it.next() }
             group.addTask {
-                try await Task.sleep(for: timeout)
+                try await clock.sleep(for: timeout)
                 return .some(nil)
             }
             defer { group.cancelAll() }

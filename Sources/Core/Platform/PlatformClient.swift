@@ -25,10 +25,13 @@ public final class PlatformClient: PlatformAPI {
     let client: HTTPClient
     let logger: Logger
 
-    /// - Parameter baseURL: the platform URL; `/api/internal/v1` is appended unless present.
+    /// - Parameters:
+    ///   - baseURL: the platform URL; `/api/internal/v1` is appended unless present.
+    ///   - connections: connections of the caller's own, which it closes when done; nil shares the
+    ///     process-wide ones (never closed).
     public init(
         baseURL: String, apiKey: String, timeout: Duration = .seconds(30), tlsVerify: Bool = true,
-        limits: Limits = Limits(), logger: Logger = .silent("gwops.platform")
+        limits: Limits = Limits(), connections: Connections? = nil, logger: Logger = .silent("gwops.platform")
     ) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -38,7 +41,7 @@ public final class PlatformClient: PlatformAPI {
         self.timeout = timeout
         self.limits = limits
         self.logger = logger
-        client = tlsVerify ? Self.verifyingClient : Self.insecureClient
+        client = connections?.http ?? (tlsVerify ? Self.verifyingClient : Self.insecureClient)
     }
 
     /// Process-wide clients (like `HTTPClient.shared`, never shut down). A refused connection
@@ -46,6 +49,20 @@ public final class PlatformClient: PlatformAPI {
     static let verifyingClient = makeClient(verifyCertificates: true)
     /// Skips certificate checks (`tls_verify = false`).
     static let insecureClient = makeClient(verifyCertificates: false)
+
+    /// Connections to a platform that their owner closes (`shutdown`), rather than the
+    /// process-wide ones: the demo closes its own before it stops its in-process simulator, whose
+    /// server would otherwise wait for the idle ones to time out.
+    public final class Connections: Sendable {
+        let http: HTTPClient
+
+        public init(tlsVerify: Bool = true) { http = PlatformClient.makeClient(verifyCertificates: tlsVerify) }
+
+        /// Closes every connection; the clients using these fail afterwards.
+        public func shutdown() async {
+            try? await http.shutdown()  // fails only when already shut down
+        }
+    }
 
     static func makeClient(verifyCertificates: Bool) -> HTTPClient {
         var config = HTTPClient.Configuration()

@@ -1,22 +1,21 @@
-/// Reads what lag evaluation needs for every replica and evaluates it.
+/// Every replica's lag, evaluated from one snapshot of the gateway's tables.
 public enum FleetLag {
+    /// Reads the tables lag evaluation needs (one snapshot) and evaluates every replica.
     public static func reports(store: any GatewayStore, thresholds: LagThresholds) async throws -> [LagReport] {
-        let replicas = try await store.replicas()
-        guard !replicas.isEmpty else { return [] }
-        let position = try await store.position()
-        let now = try await store.databaseNow()
-        let samples = try await store.lagSamples(since: now.subtracting(thresholds.window * 1.5))
-        var reports: [LagReport] = []
-        for replica in replicas {
-            var firstUnapplied: Timestamp?
-            if replica.appliedSeq < position.headSeq {
-                firstUnapplied = try await store.processedAt(seq: replica.appliedSeq + 1)
-            }
+        reports(try await store.tables(recentEvents: 0, lagWindow: samplesNeeded(thresholds)), thresholds: thresholds)
+    }
+
+    /// How much lag history the evaluation reads: the window, and some before it.
+    public static func samplesNeeded(_ thresholds: LagThresholds) -> Duration { thresholds.window * 1.5 }
+
+    /// Every replica of `tables` evaluated, worst time lag first.
+    public static func reports(_ tables: GatewayTables, thresholds: LagThresholds) -> [LagReport] {
+        let samples = Dictionary(grouping: tables.lagSamples, by: \.replicaId)
+        return tables.replicas.map { replica in
             let input = LagInput(
-                replica: replica, position: position, firstUnappliedAt: firstUnapplied,
-                samples: samples.filter { $0.replicaId == replica.replicaId }, now: now)
-            reports.append(LagEvaluator.evaluate(input, thresholds: thresholds))
-        }
-        return reports.sorted { ($0.lagSeconds, $0.replicaId) > ($1.lagSeconds, $1.replicaId) }
+                replica: replica, position: tables.position, firstUnappliedAt: tables.firstUnapplied[replica.replicaId],
+                samples: samples[replica.replicaId] ?? [], now: tables.now)
+            return LagEvaluator.evaluate(input, thresholds: thresholds)
+        }.sorted { ($0.lagSeconds, $0.replicaId) > ($1.lagSeconds, $1.replicaId) }
     }
 }

@@ -15,7 +15,7 @@ public struct ReplicaOptions: Sendable {
     /// Backoff after the store failed under the apply loop: doubled per failure up to the max.
     public var minRetryDelay: Duration = .milliseconds(200)
     public var maxRetryDelay: Duration = .seconds(5)
-    /// What the retries wait on (a test clock in tests).
+    /// What the retries and the heartbeat period wait on (a test clock in tests).
     public var clock: any Clock<Duration> = ContinuousClock()
 
     public init() {}
@@ -59,10 +59,17 @@ public actor ReplicaRunner {
         }
         state = .running
         try await beat()
-        let heartbeats = Task { await self.heartbeatLoop() }
-        defer { heartbeats.cancel() }
-        // A store outage (a PostgreSQL restart or failover, a locked SQLite file) is waited out:
-        // the replica resubscribes from its cursor with backoff and never gives up on its own.
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.heartbeatLoop() }
+            await applyUntilCancelled()
+            group.cancelAll()
+        }
+        await stop()
+    }
+
+    /// A store outage (a PostgreSQL restart or failover, a locked SQLite file) is waited out:
+    /// the replica resubscribes from its cursor with backoff and never gives up on its own.
+    private func applyUntilCancelled() async {
         var backoff = Backoff(initial: options.minRetryDelay, maximum: options.maxRetryDelay)
         while !Task.isCancelled {
             let cursor = appliedSeq
@@ -81,7 +88,6 @@ public actor ReplicaRunner {
                 continue
             }
         }
-        await stop()
     }
 
     /// Records the stop even when the run was cancelled (the store refuses cancelled tasks).
@@ -161,7 +167,7 @@ public actor ReplicaRunner {
             } catch {
                 logger.warning("heartbeat failed", metadata: ["replica": "\(replicaId)", "error": "\(error)"])
             }
-            try? await Task.sleep(for: options.heartbeatInterval)
+            do { try await options.clock.sleep(for: options.heartbeatInterval) } catch { return }
             sinceSample += options.heartbeatInterval
         }
     }

@@ -78,14 +78,16 @@ public struct StatusReport: Sendable, Codable, Equatable {
             default: reviews.retained += 1
             }
         }
-        let position = try await store.position()
-        let replicas = try await FleetLag.reports(store: store, thresholds: thresholds).map { r in
+        // The hub, the replicas' lag and the last run from one snapshot.
+        let tables = try await store.tables(recentEvents: 0, lagWindow: FleetLag.samplesNeeded(thresholds))
+        let position = tables.position
+        let replicas = FleetLag.reports(tables, thresholds: thresholds).map { r in
             Replica(
                 id: r.replicaId, status: r.status.rawValue, appliedSeq: r.appliedSeq, lagEvents: r.lagEvents,
                 lagSeconds: (r.lagSeconds * 1000).rounded() / 1000, heartbeatAgeSeconds: (r.heartbeatAge * 1000).rounded() / 1000,
                 reason: r.reason)
         }
-        let last = try await store.syncRuns(limit: 1).first.map { run in
+        let last = tables.runs.first.map { run in
             LastSync(
                 id: run.id, trigger: run.trigger.rawValue, outcome: run.outcome.rawValue, startedAt: run.startedAt.rfc3339,
                 finishedAt: run.finishedAt?.rfc3339, fetched: run.counters.fetched, statusUpdated: run.counters.statusUpdated,

@@ -32,4 +32,44 @@ public protocol GatewayStore: ArtifactStore, CredentialStore, EventLog, ReplicaR
     var location: String { get }
     /// Closes every connection and waits until they are closed; the store is not used after.
     func shutdown() async
+    /// The small tables as one snapshot, with the newest `recentEvents` events and the lag
+    /// samples of the last `lagWindow`.
+    func tables(recentEvents: Int, lagWindow: Duration) async throws -> GatewayTables
+}
+
+/// The gateway's small tables read as one snapshot (one read transaction), so the hub's head,
+/// the replicas' cursors, the reviews and the runs all describe the same moment: what a
+/// dashboard, `gwops status` and the metrics show.
+public struct GatewayTables: Sendable, Equatable {
+    /// The database clock when read.
+    public var now: Timestamp
+    public var position: HubPosition
+    public var replicas: [ReplicaRecord]
+    /// `processedAt` of the first event after each replica's cursor, for replicas behind the head.
+    public var firstUnapplied: [String: Timestamp]
+    /// Lag samples of the window asked for, oldest first per replica.
+    public var lagSamples: [LagSample]
+    /// Pending, retained and retention-confirmed reviews, newest first.
+    public var openReviews: [OrphanReview]
+    /// The newest sync runs, newest first.
+    public var runs: [SyncRunRecord]
+    /// The newest events, newest first.
+    public var recentEvents: [HubEvent]
+    /// API keys per artifact uuid.
+    public var apiKeys: [String: Int]
+
+    public init(
+        now: Timestamp, position: HubPosition, replicas: [ReplicaRecord], firstUnapplied: [String: Timestamp], lagSamples: [LagSample],
+        openReviews: [OrphanReview], runs: [SyncRunRecord], recentEvents: [HubEvent], apiKeys: [String: Int]
+    ) {
+        self.now = now
+        self.position = position
+        self.replicas = replicas
+        self.firstUnapplied = firstUnapplied
+        self.lagSamples = lagSamples
+        self.openReviews = openReviews
+        self.runs = runs
+        self.recentEvents = recentEvents
+        self.apiKeys = apiKeys
+    }
 }

@@ -63,7 +63,7 @@ extension SyncEngine {
                         do {
                             try await self.fetchBatch(batch, gate: gate, progress: progress)
                         } catch {
-                            await gate.abandon()
+                            gate.abandon()
                             throw error
                         }
                     }
@@ -72,7 +72,7 @@ extension SyncEngine {
                 while try await group.next() != nil { startNext() }
             }
         } onCancel: {
-            Task { await gate.abandon() }
+            gate.abandon()
         }
     }
 
@@ -90,7 +90,7 @@ extension SyncEngine {
             let first = ids.first ?? "", last = ids.last ?? ""
             let what = ids.count == 1 ? "deployment \(first)" : "batch of \(ids.count) deployments (\(first)…\(last))"
             await progress.error("\(what) not applied: \(error)")
-            await gate.finished(kind)
+            gate.finished(kind)
             return
         }
         let mapped = ArtifactMapper.map(batch, files: files)
@@ -98,7 +98,7 @@ extension SyncEngine {
         for missing in mapped.missing { await progress.error(missing.reason) }
         // A store failure here is not transient data trouble: it fails the run.
         let outcomes = try await store.upsertArtifacts(mapped.artifacts)
-        await gate.finished(kind)
+        gate.finished(kind)
         for (artifact, outcome) in zip(mapped.artifacts, outcomes) {
             if case .rejected(let why) = outcome { await progress.error("\(artifact.uuid) rejected: \(why)") }
         }

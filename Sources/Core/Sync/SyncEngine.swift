@@ -10,16 +10,20 @@ public final class SyncEngine: Sendable {
     let logger: Logger
     /// What retries wait on (a test clock in tests).
     let clock: any Clock<Duration>
+    /// What the lease renewal's period and its grace are measured on (a test clock in tests;
+    /// not `clock`, whose sleeps a test may make return at once).
+    let leaseClock: any Clock<Duration>
 
     public init(
         store: any GatewayStore, platform: any PlatformAPI, options: SyncOptions = SyncOptions(), logger: Logger = .silent("gwops.sync"),
-        clock: any Clock<Duration> = ContinuousClock()
+        clock: any Clock<Duration> = ContinuousClock(), leaseClock: any Clock<Duration> = ContinuousClock()
     ) {
         self.store = store
         self.platform = platform
         self.options = options
         self.logger = logger
         self.clock = clock
+        self.leaseClock = leaseClock
     }
 
     /// `operation`, retried as the options say when it fails transiently.
@@ -60,24 +64,29 @@ public final class SyncEngine: Sendable {
         started?(runId)
         logger.info("sync run started", metadata: ["run": "\(runId)", "trigger": "\(trigger.rawValue)"])
         let progress = SyncProgress(runId: runId, store: store)
-        let work = Task { try await self.execute(progress: progress, runId: runId) }
-        // Renews the lease; when it is lost another sync may be running, so this one stops.
-        let renewal = Task { [store, options] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: options.leaseTTL / 3)
-                if Task.isCancelled { break }
-                if (try? await store.renewSyncLease(holder: holder, ttl: options.leaseTTL)) == false {
-                    await progress.error("the single-flight lease was lost (process paused?); this run stopped")
-                    work.cancel()
-                    break
-                }
-            }
-        }
-
         var outcome = SyncOutcome.succeeded
         var failure: String?
         do {
-            try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
+            // The work, and beside it the lease renewal: a lease that is lost stops the work (another
+            // sync may be running), and the work's end stops the renewal.
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await self.execute(progress: progress, runId: runId)
+                    return true
+                }
+                group.addTask {
+                    try await self.keepLease(holder)
+                    return false  // cancelled: the work's own end says how the run ended
+                }
+                while let workDone = try await group.next() {
+                    if workDone { break }
+                }
+                group.cancelAll()
+            }
+        } catch let lost as LeaseLost {
+            outcome = .failed
+            failure = lost.reason
+            await progress.error(lost.reason)
         } catch is CancellationError {
             outcome = .failed
             failure = "the run was cancelled before it finished"
@@ -88,7 +97,6 @@ public final class SyncEngine: Sendable {
             failure = reason
             await progress.error(reason)
         }
-        renewal.cancel()
         let (counters, errors) = await progress.snapshot()
         if outcome != .failed, counters.errors > 0 { outcome = .partial }
         // Close the run and release the lease even when this task was cancelled.
@@ -102,6 +110,39 @@ public final class SyncEngine: Sendable {
             throw SyncError.failed(runId: runId, reason: "the run's record vanished")
         }
         return record
+    }
+
+    /// Renews the lease every third of its time to live until cancelled; throws `LeaseLost` when
+    /// another holder has it, or when it could not be renewed for a whole time to live (the store
+    /// unreachable: another replica may have taken it over by now). A renewal that fails within
+    /// that grace is tried again at the next period (`SyncLease.afterRenewal`).
+    func keepLease(_ holder: SyncLeaseHolder) async throws {
+        let ttl = options.leaseTTL
+        let period = ttl / 3
+        // Measured in periods of the lease clock: what a test moves is all that counts.
+        var sinceRenewed: Duration = .zero
+        while true {
+            do { try await leaseClock.sleep(for: period) } catch { return }
+            sinceRenewed += period
+            let attempt: SyncLease.Renewal
+            do {
+                attempt = try await store.renewSyncLease(holder: holder, ttl: ttl) ? .renewed : .notHeld
+            } catch is CancellationError {
+                return
+            } catch {
+                attempt = .failed("\(error)")
+            }
+            switch SyncLease.afterRenewal(attempt, sinceRenewed: sinceRenewed, ttl: ttl) {
+            case .held: sinceRenewed = .zero
+            case .retry: logger.warning("sync lease not renewed; trying again", metadata: ["attempt": "\(attempt)"])
+            case .lost(let reason): throw LeaseLost(reason: reason)
+            }
+        }
+    }
+
+    /// Why a run stopped: the single-flight lease is no longer this run's.
+    struct LeaseLost: Error {
+        var reason: String
     }
 
     private func execute(progress: SyncProgress, runId: Int64) async throws {

@@ -26,4 +26,48 @@ enum SyncLease {
         if expired || holderDied { return .take(abandoning: lease.runId) }
         return .busy(holder: "\(lease.host.split(separator: "/").first ?? "?") pid \(lease.pid)", runId: lease.runId)
     }
+
+    /// What renewing the lease found.
+    enum Renewal: Equatable, CustomStringConvertible {
+        case renewed
+        /// Another holder has it (taken over after it expired: this process was paused).
+        case notHeld
+        /// The store could not be asked (unreachable, locked): nothing is known.
+        case failed(String)
+
+        var description: String {
+            switch self {
+            case .renewed: "renewed"
+            case .notHeld: "held by another"
+            case .failed(let why): why
+            }
+        }
+    }
+
+    enum RenewalDecision: Equatable {
+        /// Still this run's.
+        case held
+        /// Unknown, but renewed less than a time to live ago: nobody can have taken it yet.
+        case retry
+        /// Stop the run, for this reason.
+        case lost(String)
+    }
+
+    /// What a renewal attempt means for the run, `sinceRenewed` after the last one that worked.
+    /// A failure is never taken for success: once a whole `ttl` passed without a renewal the
+    /// lease may have expired and been taken over, so the run stops rather than risk two syncs.
+    static func afterRenewal(_ attempt: Renewal, sinceRenewed: Duration, ttl: Duration) -> RenewalDecision {
+        switch attempt {
+        case .renewed:
+            return .held
+        case .notHeld:
+            return .lost("the single-flight lease was lost: another sync took it over (was this process paused?); this run stopped")
+        case .failed(let why):
+            guard sinceRenewed < ttl else {
+                return .lost("the single-flight lease was lost: it could not be renewed for \(Format.seconds(sinceRenewed.seconds)) (\(why)); "
+                    + "another sync may have taken it over, so this run stopped")
+            }
+            return .retry
+        }
+    }
 }

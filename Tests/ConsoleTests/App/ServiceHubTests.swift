@@ -93,8 +93,16 @@ struct ServiceHubTests {
 final class CountingService: GatewayService {
     let inner: LocalGatewayService
     private let count = Mutex(0)
-    init(_ inner: LocalGatewayService) { self.inner = inner }
+    private let follows = Mutex(0)
+    /// What `follow(after:)` answers: a pushed stream, or nil (the store's service pushes nothing).
+    let pushes: @Sendable (Int64) -> AsyncThrowingStream<[HubEvent], any Error>?
+    init(_ inner: LocalGatewayService, pushes: @escaping @Sendable (Int64) -> AsyncThrowingStream<[HubEvent], any Error>? = { _ in nil }) {
+        self.inner = inner
+        self.pushes = pushes
+    }
     var asked: Int { count.withLock { $0 } }
+    /// How many times a pushed stream was asked for.
+    var followed: Int { follows.withLock { $0 } }
 
     var origin: ServiceOrigin { inner.origin }
     func whoami() async throws -> Caller { try await inner.whoami() }
@@ -108,7 +116,10 @@ final class CountingService: GatewayService {
         count.withLock { $0 += 1 }
         return try await inner.hubPosition()
     }
-    func follow(after seq: Int64) -> AsyncThrowingStream<[HubEvent], any Error>? { inner.follow(after: seq) }
+    func follow(after seq: Int64) -> AsyncThrowingStream<[HubEvent], any Error>? {
+        follows.withLock { $0 += 1 }
+        return pushes(seq)
+    }
     func dashboard(recentEvents: Int, lagWindow: Duration) async throws -> Dashboard {
         try await inner.dashboard(recentEvents: recentEvents, lagWindow: lagWindow)
     }

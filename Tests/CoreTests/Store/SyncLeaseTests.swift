@@ -23,4 +23,26 @@ struct SyncLeaseTests {
     func decide(why: String, lease: SyncLease.Row?, alive: Bool, expected: SyncLease.Decision) {
         #expect(SyncLease.decide(lease, now: Self.now, claimantHost: "h1", isAlive: { _ in alive }) == expected, "\(why)")
     }
+
+    /// After a renewal attempt, `since` the last one that worked, with a 30 s time to live: a
+    /// failure is never counted as a renewal, and a whole time to live without one stops the run.
+    @Test(arguments: [
+        ("renewed", SyncLease.Renewal.renewed, Duration.seconds(10), "held"),
+        ("renewed late still counts", .renewed, .seconds(45), "held"),
+        ("taken over by another holder", .notHeld, .seconds(10), "lost"),
+        ("store down, within the time to live", .failed("connection refused"), .seconds(20), "retry"),
+        ("store down for a whole time to live", .failed("connection refused"), .seconds(30), "lost"),
+        ("store down for longer", .failed("database is locked"), .seconds(90), "lost"),
+    ] as [(String, SyncLease.Renewal, Duration, String)])
+    func afterRenewal(why: String, attempt: SyncLease.Renewal, since: Duration, expected: String) {
+        let decision = SyncLease.afterRenewal(attempt, sinceRenewed: since, ttl: .seconds(30))
+        switch (decision, expected) {
+        case (.held, "held"), (.retry, "retry"): break
+        case (.lost(let reason), "lost"):
+            // The reason names what happened, and a store failure its error.
+            if case .failed(let error) = attempt { #expect(reason.contains(error), "\(why): \(reason)") }
+            #expect(reason.contains("this run stopped"), "\(why): \(reason)")
+        default: Issue.record("\(why): \(decision), expected \(expected)")
+        }
+    }
 }

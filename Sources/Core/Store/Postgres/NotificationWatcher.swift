@@ -6,6 +6,7 @@ internal import PostgresNIO
 enum NotificationWatcher {
     static func signals(config: PostgresConnection.Configuration, channel: String, fallbackPoll: Duration, logger: Logger) -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        // Both tasks belong to the stream: they end when its consumer stops.
         let poll = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: fallbackPoll)
@@ -18,11 +19,14 @@ enum NotificationWatcher {
                 do {
                     let connection = try await PostgresConnection.connect(configuration: config, id: id, logger: logger)
                     id += 1
-                    defer { Task { try? await connection.close() } }
-                    try await connection.listen(on: channel) { notifications in
-                        continuation.yield()  // Anything committed while not listening.
-                        for try await _ in notifications { continuation.yield() }
-                    }
+                    let listened = await Result(awaiting: {
+                        try await connection.listen(on: channel) { notifications in
+                            continuation.yield()  // Anything committed while not listening.
+                            for try await _ in notifications { continuation.yield() }
+                        }
+                    })
+                    try? await connection.close()  // best effort: a lost connection is closed already
+                    try listened.get()
                 } catch {
                     logger.debug("listening connection lost; polling until it is back", metadata: ["error": "\(error)"])
                 }

@@ -82,13 +82,15 @@ extension SQLStore {
     }
 
     public func apiKeyCounts() async throws -> [String: Int] {
-        try await read("count API keys") { s in
-            var counts: [String: Int] = [:]
-            try await s.forEach("SELECT artifact_uuid, COUNT(*) FROM api_keys GROUP BY artifact_uuid", table: "api_keys") { r in
-                counts[try r.text(0)] = try r.int(1)
-            }
-            return counts
+        try await read("count API keys") { s in try await Self.apiKeyCounts(s) }
+    }
+
+    static func apiKeyCounts(_ s: any StoreSession) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        try await s.forEach("SELECT artifact_uuid, COUNT(*) FROM api_keys GROUP BY artifact_uuid", table: "api_keys") { r in
+            counts[try r.text(0)] = try r.int(1)
         }
+        return counts
     }
 }
 

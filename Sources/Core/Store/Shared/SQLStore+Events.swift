@@ -29,11 +29,13 @@ extension SQLStore {
 
     public func recentEvents(limit: Int) async throws -> [HubEvent] {
         let gatewayId = self.gatewayId
-        return try await read("read recent events") { s in
-            try await s.rows(
-                "SELECT \(Self.eventColumns) FROM events WHERE gateway_id = \(gatewayId) ORDER BY seq DESC LIMIT \(limit)",
-                table: "events", Self.hubEvent)
-        }
+        return try await read("read recent events") { s in try await Self.recentEvents(gatewayId: gatewayId, limit: limit, s) }
+    }
+
+    static func recentEvents(gatewayId: String, limit: Int, _ s: any StoreSession) async throws -> [HubEvent] {
+        try await s.rows(
+            "SELECT \(Self.eventColumns) FROM events WHERE gateway_id = \(gatewayId) ORDER BY seq DESC LIMIT \(limit)",
+            table: "events", Self.hubEvent)
     }
 
     public func position() async throws -> HubPosition {
@@ -58,10 +60,12 @@ extension SQLStore {
 
     public func processedAt(seq: Int64) async throws -> Timestamp? {
         let gatewayId = self.gatewayId
-        return try await read("read event time") { s in
-            try await s.int64("SELECT \(SQL.micros("processed_at")) FROM events WHERE gateway_id = \(gatewayId) AND seq = \(seq)", table: "events")
-                .map { Timestamp(microseconds: $0) }
-        }
+        return try await read("read event time") { s in try await Self.processedAt(gatewayId: gatewayId, seq: seq, s) }
+    }
+
+    static func processedAt(gatewayId: String, seq: Int64, _ s: any StoreSession) async throws -> Timestamp? {
+        try await s.int64("SELECT \(SQL.micros("processed_at")) FROM events WHERE gateway_id = \(gatewayId) AND seq = \(seq)", table: "events")
+            .map { Timestamp(microseconds: $0) }
     }
 
     public func pruneEvents(processedBefore cutoff: Timestamp) async throws -> Int {

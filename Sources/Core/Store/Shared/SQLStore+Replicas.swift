@@ -42,10 +42,12 @@ extension SQLStore {
 
     public func replicas() async throws -> [ReplicaRecord] {
         let gatewayId = self.gatewayId
-        return try await read("list replicas") { s in
-            try await s.rows(
-                "SELECT \(Self.replicaColumns) FROM replicas WHERE gateway_id = \(gatewayId) ORDER BY replica_id", table: "replicas", Self.replica)
-        }
+        return try await read("list replicas") { s in try await Self.replicas(gatewayId: gatewayId, s) }
+    }
+
+    static func replicas(gatewayId: String, _ s: any StoreSession) async throws -> [ReplicaRecord] {
+        try await s.rows(
+            "SELECT \(Self.replicaColumns) FROM replicas WHERE gateway_id = \(gatewayId) ORDER BY replica_id", table: "replicas", Self.replica)
     }
 
     public func recordLagSample(_ sample: LagSample, keepAfter: Timestamp) async throws {
@@ -62,17 +64,19 @@ extension SQLStore {
     }
 
     public func lagSamples(since: Timestamp) async throws -> [LagSample] {
-        try await read("read lag samples") { s in
-            try await s.rows(
-                """
-                SELECT replica_id, \(SQL.micros("sampled_at")), head_seq, applied_seq, lag_seconds FROM lag_samples
-                WHERE sampled_at >= \(time: since) ORDER BY replica_id, sampled_at
-                """, table: "lag_samples"
-            ) { r in
-                LagSample(
-                    replicaId: try r.text(0), sampledAt: try r.time(1), headSeq: try r.int64(2), appliedSeq: try r.int64(3),
-                    lagSeconds: try r.double(4))
-            }
+        try await read("read lag samples") { s in try await Self.lagSamples(since: since, s) }
+    }
+
+    static func lagSamples(since: Timestamp, _ s: any StoreSession) async throws -> [LagSample] {
+        try await s.rows(
+            """
+            SELECT replica_id, \(SQL.micros("sampled_at")), head_seq, applied_seq, lag_seconds FROM lag_samples
+            WHERE sampled_at >= \(time: since) ORDER BY replica_id, sampled_at
+            """, table: "lag_samples"
+        ) { r in
+            LagSample(
+                replicaId: try r.text(0), sampledAt: try r.time(1), headSeq: try r.int64(2), appliedSeq: try r.int64(3),
+                lagSeconds: try r.double(4))
         }
     }
 

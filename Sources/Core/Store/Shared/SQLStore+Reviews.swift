@@ -112,11 +112,13 @@ extension SQLStore {
     }
 
     public func reviews(statuses: [ReviewStatus], limit: Int) async throws -> [OrphanReview] {
+        try await read("list reviews") { s in try await Self.reviews(statuses: statuses, limit: limit, s) }
+    }
+
+    static func reviews(statuses: [ReviewStatus], limit: Int, _ s: any StoreSession) async throws -> [OrphanReview] {
         if statuses.isEmpty { return [] }  // `IN ()` is SQLite's, not PostgreSQL's
-        return try await read("list reviews") { s in
-            let list = statuses.map { status -> SQL in "\(status)" }.joined(", ")
-            return try await Self.reviews(s, where: "status IN (\(list)) ORDER BY id DESC LIMIT \(limit)")
-        }
+        let list = statuses.map { status -> SQL in "\(status)" }.joined(", ")
+        return try await Self.reviews(s, where: "status IN (\(list)) ORDER BY id DESC LIMIT \(limit)")
     }
 
     public func reviewHistory(artifactUUID: String) async throws -> [OrphanReview] {

@@ -104,11 +104,13 @@ extension SQLStore {
 
     public func syncRuns(limit: Int) async throws -> [SyncRunRecord] {
         let gatewayId = self.gatewayId
-        return try await read("list sync runs") { s in
-            try await s.rows(
-                "SELECT \(Self.runColumns) FROM sync_runs WHERE gateway_id = \(gatewayId) ORDER BY id DESC LIMIT \(limit)",
-                table: "sync_runs", Self.syncRun)
-        }
+        return try await read("list sync runs") { s in try await Self.syncRuns(gatewayId: gatewayId, limit: limit, s) }
+    }
+
+    static func syncRuns(gatewayId: String, limit: Int, _ s: any StoreSession) async throws -> [SyncRunRecord] {
+        try await s.rows(
+            "SELECT \(Self.runColumns) FROM sync_runs WHERE gateway_id = \(gatewayId) ORDER BY id DESC LIMIT \(limit)",
+            table: "sync_runs", Self.syncRun)
     }
 
     public func syncRun(id: Int64) async throws -> SyncRunRecord? {

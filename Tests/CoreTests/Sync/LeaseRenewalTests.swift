@@ -1,0 +1,69 @@
+import Foundation
+import PlatformSim
+import Testing
+import TestSupport
+@testable import Core
+
+/// A running sync renews its single-flight lease on its lease clock; a lease another sync took
+/// over stops the run instead of letting two syncs write at once.
+struct LeaseRenewalTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aLeaseTakenOverStopsTheRunAtTheNextRenewal() async throws {
+        let f = try await StoreFixture.make()
+        defer { f.remove() }
+        try await SimulatorHarness.with(deployments: 20) { h in
+            // Given a sync stuck on a slow archive fetch, its lease renewed on a clock the test moves
+            await h.platform.addFault(SimFault(endpoint: .fetchBatch, count: 10, delayMs: 20_000))
+            var options = SyncOptions()
+            options.leaseTTL = .milliseconds(300)
+            let clock = ManualClock()
+            let engine = SyncEngine(store: f.store, platform: h.client(timeout: .seconds(60)), options: options, leaseClock: clock)
+            let run = Task { try await engine.run(trigger: .cli, requestedBy: Principal(user: "ops", clientAddress: nil)) }
+            try await clock.waitForSleepers()
+            // When its lease expires unrenewed and another host's sync takes it over
+            try await Task.sleep(for: .milliseconds(400))
+            let other = SyncLeaseHolder(token: "other", host: "elsewhere/boot", pid: 1)
+            guard case .started = try await f.store.beginSyncRun(trigger: .cli, requestedBy: "bob", holder: other, ttl: .seconds(30)) else {
+                Issue.record("the expired lease was not taken over")
+                return
+            }
+            clock.advance(by: .milliseconds(100))
+            // Then the stuck run stops at once, saying why, and is recorded as abandoned
+            let error = await #expect(throws: SyncError.self) { try await run.value }
+            #expect("\(String(describing: error))".contains("another sync took it over"), "\(String(describing: error))")
+            let first = try #require(try await f.store.syncRun(id: 1))
+            #expect(first.outcome == .abandoned)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aRunKeepsItsLeaseAsLongAsItsClockRenewsIt() async throws {
+        let f = try await StoreFixture.make()
+        defer { f.remove() }
+        try await SimulatorHarness.with(deployments: 20) { h in
+            // Given a sync on a slow fetch with a 1 s lease, renewed each time its clock passes a third of that
+            await h.platform.addFault(SimFault(endpoint: .fetchBatch, count: 1, delayMs: 4_000))
+            var options = SyncOptions()
+            options.leaseTTL = .seconds(1)
+            let clock = ManualClock()
+            let engine = SyncEngine(store: f.store, platform: h.client(timeout: .seconds(60)), options: options, leaseClock: clock)
+            let run = Task { try await engine.run(trigger: .cli, requestedBy: Principal(user: "ops", clientAddress: nil)) }
+            // When its clock moves on for 2.5 s of real time, twice the lease's time to live
+            let started = ContinuousClock.now
+            while ContinuousClock.now - started < .milliseconds(2_500) {
+                try await clock.waitForSleepers()
+                clock.advance(by: options.leaseTTL / 3)
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            // Then nobody else can start a sync: the lease is still the run's
+            let other = SyncLeaseHolder(token: "other", host: "elsewhere/boot", pid: 1)
+            guard case .busy = try await f.store.beginSyncRun(trigger: .cli, requestedBy: "bob", holder: other, ttl: .seconds(30)) else {
+                Issue.record("the lease expired although the run renewed it")
+                return
+            }
+            // And the run finishes as it would have
+            let record = try await run.value
+            #expect(record.outcome == .succeeded)
+        }
+    }
+}
