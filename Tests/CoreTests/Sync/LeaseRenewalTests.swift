@@ -7,18 +7,26 @@ import TestSupport
 /// A running sync renews its single-flight lease on its lease clock; a lease another sync took
 /// over stops the run instead of letting two syncs write at once.
 struct LeaseRenewalTests {
+    /// A sync whose archive fetches take `fetchDelay` (`fetches` of them), with a lease of `ttl`
+    /// renewed on `clock`.
+    static func slowSync(
+        _ f: StoreFixture, _ h: SimulatorHarness, ttl: Duration, clock: ManualClock, fetches: Int, fetchDelay: Int
+    ) async -> Task<SyncRunRecord, any Error> {
+        await h.platform.addFault(SimFault(endpoint: .fetchBatch, count: fetches, delayMs: fetchDelay))
+        var options = SyncOptions()
+        options.leaseTTL = ttl
+        let engine = SyncEngine(store: f.store, platform: h.client(timeout: .seconds(60)), options: options, leaseClock: clock)
+        return Task { try await engine.run(trigger: .cli, requestedBy: Principal(user: "ops", clientAddress: nil)) }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aLeaseTakenOverStopsTheRunAtTheNextRenewal() async throws {
         let f = try await StoreFixture.make()
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 20) { h in
             // Given a sync stuck on a slow archive fetch, its lease renewed on a clock the test moves
-            await h.platform.addFault(SimFault(endpoint: .fetchBatch, count: 10, delayMs: 20_000))
-            var options = SyncOptions()
-            options.leaseTTL = .milliseconds(300)
             let clock = ManualClock()
-            let engine = SyncEngine(store: f.store, platform: h.client(timeout: .seconds(60)), options: options, leaseClock: clock)
-            let run = Task { try await engine.run(trigger: .cli, requestedBy: Principal(user: "ops", clientAddress: nil)) }
+            let run = await Self.slowSync(f, h, ttl: .milliseconds(300), clock: clock, fetches: 10, fetchDelay: 20_000)
             try await clock.waitForSleepers()
             // When its lease expires unrenewed and another host's sync takes it over
             try await Task.sleep(for: .milliseconds(400))
@@ -42,17 +50,13 @@ struct LeaseRenewalTests {
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 20) { h in
             // Given a sync on a slow fetch with a 1 s lease, renewed each time its clock passes a third of that
-            await h.platform.addFault(SimFault(endpoint: .fetchBatch, count: 1, delayMs: 4_000))
-            var options = SyncOptions()
-            options.leaseTTL = .seconds(1)
             let clock = ManualClock()
-            let engine = SyncEngine(store: f.store, platform: h.client(timeout: .seconds(60)), options: options, leaseClock: clock)
-            let run = Task { try await engine.run(trigger: .cli, requestedBy: Principal(user: "ops", clientAddress: nil)) }
+            let run = await Self.slowSync(f, h, ttl: .seconds(1), clock: clock, fetches: 1, fetchDelay: 4_000)
             // When its clock moves on for 2.5 s of real time, twice the lease's time to live
             let started = ContinuousClock.now
             while ContinuousClock.now - started < .milliseconds(2_500) {
                 try await clock.waitForSleepers()
-                clock.advance(by: options.leaseTTL / 3)
+                clock.advance(by: .seconds(1) / 3)
                 try await Task.sleep(for: .milliseconds(100))
             }
             // Then nobody else can start a sync: the lease is still the run's
