@@ -203,9 +203,11 @@ struct DemoInTmuxTests {
             try pane.send("y")
         }
         try await pane.waitFor("the sync view after y") { viewTitle($0) == "sync" && !$0.contains("Resync: plan") }
-        // Its outcome is flashed when it ends; wait for that, so it cannot replace a later flash.
+        // Its outcome is flashed when it ends; wait for that, so it cannot replace a later flash
+        // ("sync #N started" comes first and is not the outcome: a stress run caught the test
+        // approving meanwhile, and the outcome replacing the approval's flash).
         try await pane.waitFor("the outcome of the sync started with y", timeout: .seconds(60)) { s in
-            flash(in: s).map { $0 != "sync requested" } ?? false
+            flash(in: s).map { $0 != "sync requested" && !$0.hasSuffix(" started") } ?? false
         }
         try pane.send("3")
         try await pane.waitFor("the orphans view after 3") { viewTitle($0) == "orphans" }
