@@ -50,19 +50,23 @@ struct LeaseRenewalTests {
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 20) { h in
             // Given a sync on a slow fetch with a 1 s lease, renewed each time its clock passes a third of that
+            // (the fetch outlasts the test's 2 s by seconds, so the run cannot end and free the lease first)
             let clock = ManualClock()
-            let run = await Self.slowSync(f, h, ttl: .seconds(1), clock: clock, fetches: 1, fetchDelay: 4_000)
-            // When its clock moves on for 2.5 s of real time, twice the lease's time to live
+            let run = await Self.slowSync(f, h, ttl: .seconds(1), clock: clock, fetches: 1, fetchDelay: 7_000)
+            try await clock.waitForSleepers()
+            // When its clock moves on for 2 s of real time, twice the lease's time to live
             let started = ContinuousClock.now
-            while ContinuousClock.now - started < .milliseconds(2_500) {
-                try await clock.waitForSleepers()
+            while ContinuousClock.now - started < .seconds(2) {
                 clock.advance(by: .seconds(1) / 3)
                 try await Task.sleep(for: .milliseconds(100))
+                try await clock.waitForSleepers()  // renewed, and asleep until the next period
             }
-            // Then nobody else can start a sync: the lease is still the run's
+            // Then the run is still running, and nobody else can start a sync: the lease is still the run's
+            let running = try #require(try await f.store.syncRun(id: 1))
+            #expect(running.finishedAt == nil, "the run ended early: \(running.outcome) \(running.errors)")
             let other = SyncLeaseHolder(token: "other", host: "elsewhere/boot", pid: 1)
             guard case .busy = try await f.store.beginSyncRun(trigger: .cli, requestedBy: "bob", holder: other, ttl: .seconds(30)) else {
-                Issue.record("the lease expired although the run renewed it")
+                Issue.record("the lease expired although the run renewed it (\(ContinuousClock.now - started) into the test)")
                 return
             }
             // And the run finishes as it would have
