@@ -11,7 +11,9 @@ struct CrashCampaign: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "gwops-campaign", abstract: "Crash campaign: SIGKILL gwops at random moments, check the store after each kill.",
-        subcommands: [SyncKills.self, ReplicaKills.self, RestartCampaign.self, BombCampaign.self, CampaignController.self])
+        subcommands: [
+            SyncKills.self, ReplicaKills.self, RestartCampaign.self, BombCampaign.self, CampaignController.self, HostileClientsCommand.self,
+        ])
 }
 
 /// Options every campaign takes.

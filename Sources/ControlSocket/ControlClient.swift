@@ -32,22 +32,37 @@ public final class ControlClient: GatewayService {
         self.sshConnection = sshConnection
     }
 
+    /// How long `connect` waits for the controller's first answer.
+    static let connectWait = 3
+
     /// A client on `path` when a controller answers there; nil when nobody serves it (no file, a
     /// socket a dead controller left). Throws the controller's refusal when it answers but will
-    /// not serve this account, so the user reads why.
+    /// not serve this account, so the user reads why; throws `ControllerBusy` when a controller
+    /// listens there but does not answer in time.
     public static func connect(path: String, environment: [String: String]) async throws -> ControlClient? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let client = ControlClient(path: path, sshConnection: environment["SSH_CONNECTION"])
         do {
-            _ = try await client.whoami(timeout: .seconds(3))
+            _ = try await client.whoami(timeout: .seconds(Int64(connectWait)))
             return client
         } catch let error as ActionRefused {
             throw error  // it answers, but not to this account: say why rather than go around it
         } catch let error as ControlError where error.status != nil {
             throw error
         } catch {
-            return nil
+            // No answer: is anyone there?
+            switch SocketPath.probe(path) {
+            case .nobody, .failed: return nil
+            case .answers(let pid): throw ControllerBusy(path: path, pid: pid, queueFull: false, timedOut: isTimeout(error))
+            case .queueFull(let pid): throw ControllerBusy(path: path, pid: pid, queueFull: true, timedOut: isTimeout(error))
+            }
         }
+    }
+
+    static func isTimeout(_ error: any Error) -> Bool {
+        let underlying = (error as? ControlError)?.cause ?? error
+        guard let error = underlying as? HTTPClientError else { return false }
+        return error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
     }
 
     public var origin: ServiceOrigin { .socket(path) }
@@ -144,10 +159,10 @@ public final class ControlClient: GatewayService {
             do {
                 response = try await http.execute(request, timeout: timeout)
             } catch {
-                throw ControlError(path: path, status: nil, "no answer: \(error)")
+                throw ControlError(path: path, status: nil, "no answer: \(error)", cause: error)
             }
         } catch {
-            throw ControlError(path: path, status: nil, "no answer: \(error)")
+            throw ControlError(path: path, status: nil, "no answer: \(error)", cause: error)
         }
         guard (200..<300).contains(Int(response.status.code)) else { throw try await failure(response) }
         let bytes = try await response.body.collect(upTo: 1 << 30)
@@ -195,12 +210,41 @@ public struct ControlError: AnsweredError, Sendable, CustomStringConvertible {
     /// The HTTP status of the controller's reply; nil when it did not reply.
     public var status: Int?
     public var message: String
+    /// What failed under a call that got no answer.
+    var cause: (any Error)?
 
-    init(path: String, status: Int?, _ message: String) {
+    init(path: String, status: Int?, _ message: String, cause: (any Error)? = nil) {
         self.path = path
         self.status = status
         self.message = message
+        self.cause = cause
     }
 
     public var description: String { "control socket \(path): \(message)" }
+}
+
+/// A controller listens on the socket but did not answer in time: it is running, and busy (or
+/// stuck). Not "no controller": the user must not be sent to start one.
+public struct ControllerBusy: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    /// The listening process, as the kernel names it.
+    public var pid: Int32?
+    /// Its queue of connections not yet accepted is full.
+    public var queueFull: Bool
+    /// The wait ran out (rather than the connection failing under the request).
+    public var timedOut: Bool
+    /// Why the store is no way around it for this account, when it was tried.
+    public var storeProblem: String?
+
+    public var description: String {
+        let running = "it is running\(pid.map { " (pid \($0))" } ?? "") but busy"
+        let what = if queueFull {
+            "the controller at \(path) accepts no more connections now (its queue is full); \(running)"
+        } else if timedOut {
+            "the controller at \(path) did not answer within \(ControlClient.connectWait) s; \(running)"
+        } else {
+            "the controller at \(path) accepted the connection but did not answer; \(running)"
+        }
+        return what + (storeProblem.map { "; and this account cannot use the store directly: \($0)" } ?? "")
+    }
 }

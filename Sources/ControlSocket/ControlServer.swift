@@ -19,26 +19,26 @@ public struct ControlServer: Service {
     let policy: AccessPolicy
     let hub: HubBroadcast
     let logger: Logger
-    /// Longest a connection may sit without reading or writing (a client that stalls mid-request).
-    let idleTimeout: Duration
-    /// Connections served at once; more wait in the backlog.
-    let maxConnections: Int
+    /// Who gets a connection, and how many.
+    let admission: ControlAdmission
     /// Hears once the socket accepts at `path`.
     let onListening: @Sendable () async -> Void
 
     public init(
         path: String, service: LocalGatewayService, policy: AccessPolicy, hub: HubBroadcast, logger: Logger,
-        idleTimeout: Duration = .seconds(30), maxConnections: Int = 256, onListening: @escaping @Sendable () async -> Void = {}
+        limits: ControlLimits = ControlLimits(), onListening: @escaping @Sendable () async -> Void = {}
     ) {
         self.path = path
         self.service = service
         self.policy = policy
         self.hub = hub
         self.logger = logger
-        self.idleTimeout = idleTimeout
-        self.maxConnections = maxConnections
+        self.admission = ControlAdmission(limits: limits, policy: policy, logger: logger)
         self.onListening = onListening
     }
+
+    /// Connections served and refused so far, for the metrics.
+    public var stats: ControlSocketStats { admission.stats }
 
     /// Checks that the path is this server's to take: one a dead controller left is removed; one
     /// a live controller serves, or that is not a socket, or whose directory is missing is an
@@ -50,6 +50,8 @@ public struct ControlServer: Service {
     /// Claims the socket path, then serves until graceful shutdown (or cancellation).
     public func run() async throws {
         try SocketPath.claim(path)
+        // Every connection costs a descriptor until it is refused or served.
+        OpenFiles.raiseToHardLimit()
         // Bound under a private name, opened to everyone, then renamed into place: a client never
         // finds the path before it accepts every local account.
         let bindPath = SocketPath.privateName(for: path)
@@ -67,12 +69,19 @@ public struct ControlServer: Service {
         let (path, logger, onListening) = (self.path, self.logger, self.onListening)
         // Whether the socket could be put at `path`, once the server runs.
         let (placed, place) = AsyncStream.makeStream(of: String?.self, bufferingPolicy: .bufferingNewest(1))
+        // Every connection is accepted at once and admitted or refused from its credentials: the
+        // accept queue never fills, so nobody waits behind connections that may not be served.
+        let (admission, directory) = (self.admission, PeerDirectory())
+        let server = HTTPServerBuilder { responder in
+            AdmittingChannel(
+                http: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: TimeAmount(admission.limits.idleTimeout))),
+                admission: admission, directory: directory)
+        }
         let app = Application(
-            router: router,
-            server: .http1(configuration: .init(idleTimeout: TimeAmount(idleTimeout))),
-            configuration: .init(
-                address: .unixDomainSocket(path: bindPath), serverName: "gwops-controller",
-                availableConnectionsDelegate: MaximumAvailableConnections(maxConnections)),
+            router: router, server: server,
+            // A long accept queue: a burst of connections waits its turn to be refused instead of
+            // being turned away before anyone looked at it (the kernel caps it at somaxconn).
+            configuration: .init(address: .unixDomainSocket(path: bindPath), serverName: "gwops-controller", backlog: 4096),
             onServerRunning: { _ in
                 // Who may connect is decided per request from the peer's credentials, so the
                 // socket itself is open to every local account (a viewer must reach it to watch).
@@ -161,8 +170,12 @@ enum PeerCredentials {
     static let option = SO_PEERCRED
 
     static func read(_ channel: any Channel) async throws -> UCred {
-        guard let provider = channel as? any SocketOptionProvider else { throw ChannelError.operationUnsupported }
-        let cred: UCred = try await provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(option)).get()
-        return cred
+        try await request(channel).get()
+    }
+
+    /// The credentials, as a future on the channel's event loop.
+    static func request(_ channel: any Channel) -> EventLoopFuture<UCred> {
+        guard let provider = channel as? any SocketOptionProvider else { return channel.eventLoop.makeFailedFuture(ChannelError.operationUnsupported) }
+        return provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(option))
     }
 }

@@ -31,7 +31,7 @@ enum SocketPath {
             throw ControlSocketError("\(path) exists and is not a socket: move it away or set [control] socket to another path")
         }
         switch probe(path) {
-        case .answers(let pid):
+        case .answers(let pid), .queueFull(let pid):
             throw ControlSocketError(
                 "another gwops controller\(pid.map { " (pid \($0))" } ?? "") is serving \(path): one controller per socket; "
                     + "give this one its own [control] socket, or stop the other")
@@ -58,13 +58,16 @@ enum SocketPath {
 
     enum Probe {
         case answers(pid: Int32?)
+        /// A process listens, but its queue of connections not yet accepted is full.
+        case queueFull(pid: Int32?)
         case nobody
         case failed(String)
     }
 
-    /// Connects to `path`: someone accepting (with its pid), nobody listening, or a failure.
+    /// Connects to `path` without waiting: someone accepting (with its pid), someone listening
+    /// whose queue is full, nobody listening, or a failure.
     static func probe(_ path: String) -> Probe {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { return .failed(String(cString: strerror(errno))) }
         defer { close(fd) }
         var address = sockaddr_un()
@@ -79,7 +82,11 @@ enum SocketPath {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard connected == 0 else {
-            return errno == ECONNREFUSED || errno == ENOENT ? .nobody : .failed(String(cString: strerror(errno)))
+            switch errno {
+            case ECONNREFUSED, ENOENT: return .nobody
+            case EAGAIN: return .queueFull(pid: nil)
+            default: return .failed(String(cString: strerror(errno)))
+            }
         }
         var cred = PeerCredentials.UCred()
         var length = socklen_t(MemoryLayout<PeerCredentials.UCred>.size)

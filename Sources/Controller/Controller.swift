@@ -68,20 +68,22 @@ public struct Controller: Sendable {
         services.append(.init(service: LoopService("operators' syncs") {
             await withTaskCancellationHandler { await syncs.run() } onCancel: { syncs.finish() }
         }))
+        var socketStats: (@Sendable () -> ControlSocketStats)?
         if let control = setup.control {
             let service = LocalGatewayService(
                 store: store, engine: engine, platform: engine?.platform, thresholds: setup.thresholds,
                 actor: Principal(user: "controller", clientAddress: nil), syncs: syncs)
             let server = ControlServer(
-                path: control.path, service: service, policy: control.policy, hub: hub, logger: logger,
+                path: control.path, service: service, policy: control.policy, hub: hub, logger: logger, limits: control.limits,
                 onListening: control.onListening)
+            socketStats = { server.stats }
             // Claimed before anything runs: a path another controller serves stops this one at once.
             try server.claim()
             services.append(.init(service: server))
         }
         socketPath = setup.control?.path
         if let metrics = setup.metrics {
-            let collector = ControllerMetrics(store: store, thresholds: setup.thresholds, health: health)
+            let collector = ControllerMetrics(store: store, thresholds: setup.thresholds, health: health, controlSocket: socketStats)
             services.append(.init(service: MetricsServer(host: metrics.host, port: metrics.port, metrics: collector, logger: logger)))
         }
         self.services = services

@@ -1,4 +1,5 @@
 import Core
+import ControlSocket
 import Foundation
 import Hummingbird
 import Logging
@@ -15,6 +16,8 @@ public final class ControllerMetrics: Sendable {
     let store: any GatewayStore
     let thresholds: LagThresholds
     let health: PlatformHealth
+    /// The control socket's connections and refusals, when the controller serves one.
+    let controlSocket: (@Sendable () -> ControlSocketStats)?
     /// Runs that started before are not counted (the counters start at zero with the process).
     let startedAt: Timestamp
     private let state = Mutex(State())
@@ -22,14 +25,20 @@ public final class ControllerMetrics: Sendable {
     struct State {
         var countedRuns: Set<Int64> = []
         var replicaGauges: [String: [Gauge]] = [:]
+        /// The refusals already added to `gwops_control_refused_total`.
+        var countedRefusals: [RefusalReason: Int] = [:]
     }
 
     static let durationBuckets: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120), .seconds(300), .seconds(900)]
 
-    public init(store: any GatewayStore, thresholds: LagThresholds, health: PlatformHealth, startedAt: Timestamp = .now) {
+    public init(
+        store: any GatewayStore, thresholds: LagThresholds, health: PlatformHealth, startedAt: Timestamp = .now,
+        controlSocket: (@Sendable () -> ControlSocketStats)? = nil
+    ) {
         self.store = store
         self.thresholds = thresholds
         self.health = health
+        self.controlSocket = controlSocket
         self.startedAt = startedAt
     }
 
@@ -51,7 +60,24 @@ public final class ControllerMetrics: Sendable {
         if let listed = platform.lastListingAt {
             gauge("gwops_platform_last_listing_timestamp_seconds", "When the controller last listed the gateway's deployments").set(listed.seconds)
         }
+        if let controlSocket { updateControlSocket(controlSocket()) }
         return registry.emitToString()
+    }
+
+    private func updateControlSocket(_ stats: ControlSocketStats) {
+        for role in [Role.viewer, .operator] {
+            gauge("gwops_control_connections", "Control socket connections served now, by the caller's role", ["role": role.rawValue])
+                .set(Double(stats.connections[role] ?? 0))
+        }
+        let added = state.withLock { s -> [(RefusalReason, Int)] in
+            let added = RefusalReason.allCases.map { ($0, (stats.refused[$0] ?? 0) - (s.countedRefusals[$0] ?? 0)) }
+            s.countedRefusals = stats.refused
+            return added
+        }
+        for (reason, count) in added {
+            let counter = registry.makeCounter(descriptor: Self.refusedTotal, labels: [("reason", reason.rawValue)])
+            if count > 0 { counter.increment(by: Int64(count)) }
+        }
     }
 
     private func updateReplicas(_ replicas: [StatusReport.Replica]) {
@@ -118,6 +144,10 @@ public final class ControllerMetrics: Sendable {
     /// A metric's whole name (unit included) and its help line.
     private static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
+    private static var refusedTotal: MetricNameDescriptor {
+        named("gwops_control_refused_total", "Control socket connections closed unserved since the controller started, by reason")
     }
 
     private static var runsTotal: MetricNameDescriptor { named("gwops_sync_runs_total", "Sync runs finished since the controller started, by outcome") }

@@ -38,12 +38,16 @@ public struct ControllerSetup: Sendable {
     public struct Control: Sendable {
         public var path: String
         public var policy: AccessPolicy
+        public var limits: ControlLimits
         /// Hears once the socket accepts.
         public var onListening: @Sendable () async -> Void
 
-        public init(path: String, policy: AccessPolicy, onListening: @escaping @Sendable () async -> Void = {}) {
+        public init(
+            path: String, policy: AccessPolicy, limits: ControlLimits = ControlLimits(), onListening: @escaping @Sendable () async -> Void = {}
+        ) {
             self.path = path
             self.policy = policy
+            self.limits = limits
             self.onListening = onListening
         }
     }
@@ -95,7 +99,8 @@ extension ControllerSetup {
                     "no control socket: \(directory) does not exist (the systemd unit's RuntimeDirectory makes it; or set [control] socket)")
             } else {
                 control = Control(
-                    path: path, policy: AccessPolicy(viewers: config.access.viewers, operators: config.access.operators, serviceUID: getuid()))
+                    path: path, policy: AccessPolicy(viewers: config.access.viewers, operators: config.access.operators, serviceUID: getuid()),
+                    limits: ControlLimits(perAccount: config.control.maxConnectionsPerUser))
             }
         }
         if let host = config.metrics.host { metrics = (host, config.metrics.port) }

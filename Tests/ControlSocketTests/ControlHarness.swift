@@ -11,12 +11,13 @@ struct ControlHarness {
     let path: String
     let hub: HubBroadcast
     let client: ControlClient
+    let server: ControlServer
     let task: Task<Void, any Error>
 
     static func start(
         store: any GatewayStore, engine: SyncEngine? = nil, platform: (any PlatformAPI)? = nil,
         policy: AccessPolicy = AccessPolicy(viewers: [], operators: [], serviceUID: getuid()),
-        idleTimeout: Duration = .seconds(30), environment: [String: String] = [:]
+        limits: ControlLimits = ControlLimits(), environment: [String: String] = [:]
     ) async throws -> ControlHarness {
         let directory = TemporaryDirectory(prefix: "gwops-control")
         chmod(directory.path, 0o755)
@@ -24,16 +25,25 @@ struct ControlHarness {
         let hub = HubBroadcast(limit: 100)
         let service = LocalGatewayService(
             store: store, engine: engine, platform: platform, thresholds: LagThresholds(), actor: Principal(user: "controller", clientAddress: nil))
+        let (listening, announce) = AsyncStream.makeStream(of: Void.self)
+        let server = ControlServer(
+            path: path, service: service, policy: policy, hub: hub, logger: .silent("test"), limits: limits, onListening: { announce.yield() })
         let task = try await ServerTask.start("the control socket") { ready in
-            try await ControlServer(
-                path: path, service: service, policy: policy, hub: hub, logger: .silent("test"), idleTimeout: idleTimeout, onListening: ready
-            ).run()
+            async let served: Void = {
+                defer { announce.finish() }
+                try await server.run()
+            }()
+            for await _ in listening {
+                await ready()
+                break
+            }
+            try await served
         }
         guard let client = try await connect(path: path, environment: environment) else {
             task.cancel()
             throw HarnessError.process("the control socket \(path) does not answer")
         }
-        return ControlHarness(directory: directory, path: path, hub: hub, client: client, task: task)
+        return ControlHarness(directory: directory, path: path, hub: hub, client: client, server: server, task: task)
     }
 
     /// `ControlClient.connect` on a socket that serves: a whoami that times out (3 s, as long as

@@ -49,7 +49,7 @@ struct ControlRobustnessTests {
         let f = try await StoreFixture.make()
         defer { f.remove() }
         _ = try await f.store.upsertArtifacts([Fixtures.artifact("a")])
-        let h = try await ControlHarness.start(store: f.store, idleTimeout: .seconds(1))
+        let h = try await ControlHarness.start(store: f.store, limits: ControlLimits(idleTimeout: .seconds(1)))
 
         // Garbage instead of HTTP: an error answer or a closed connection, nothing else
         let garbage = try RawConnection(path: h.path)

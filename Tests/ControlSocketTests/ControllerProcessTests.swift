@@ -61,6 +61,16 @@ struct ControllerProcessTests {
             #expect(syncErr.contains("started by the controller (\(socket))") && syncOut.contains("succeeded"), "\(syncOut)\n\(syncErr)")
             #expect(try await Self.scrape(port: port)[#"gwops_sync_runs_total{outcome="succeeded"}"#] == 2)
             #expect(try await f.store.syncRuns(limit: 1).first?.trigger == .cli)
+
+            // And an account without a role is refused at the socket, which the metrics count
+            chmod(f.directory.path, 0o755)
+            let (refused, _, refusal) = try await GwopsBinary.run(["status", "--config", config], asUser: "nobody", in: f.directory)
+            #expect(refused != 0 && refusal.contains("nobody may not use this gateway's control socket"), "\(refusal)")
+            let counted = try await Self.scrape(port: port)
+            #expect(counted[#"gwops_control_refused_total{reason="no_role"}"#] == 1)
+            #expect(counted[#"gwops_control_refused_total{reason="account_limit"}"#] == 0)
+            #expect(counted[#"gwops_control_connections{role="viewer"}"#] == 0)
+            #expect(counted[#"gwops_control_connections{role="operator"}"#] != nil)
         }
     }
 

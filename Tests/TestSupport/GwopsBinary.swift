@@ -22,7 +22,7 @@ public enum GwopsBinary {
     }
 
     /// Starts `binary args…` (`gwops` unless named) with stdout and stderr to files in
-    /// `directory`; as `user` when given (see `account`; `gwops` only).
+    /// `directory`; as `user` when given (see `account`).
     public static func start(
         _ args: [String], binary: String = "gwops", environment: [String: String] = [:], asUser user: String? = nil, logPrefix: String,
         in directory: TemporaryDirectory
@@ -31,7 +31,7 @@ public enum GwopsBinary {
         if let user {
             let (uid, gid) = try account(user)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--", try reachableCopy()] + args
+            process.arguments = ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--", try reachableCopy(binary)] + args
         } else {
             process.executableURL = URL(fileURLWithPath: try path(binary))
             process.arguments = args
@@ -62,26 +62,26 @@ public enum GwopsBinary {
         return (process.terminationStatus, out, err)
     }
 
-    /// A copy of `gwops` any user may run: the build tree may sit under a directory only root can
-    /// enter (a checkout in root's home). Made once per process, removed at exit.
-    static func reachableCopy() throws -> String {
-        try copyResult.withLock { slot in
-            if slot == nil {
-                slot = Result {
+    /// A copy of the executable `name` any user may run: the build tree may sit under a directory
+    /// only root can enter (a checkout in root's home). Made once per process, removed at exit.
+    public static func reachableCopy(_ name: String = "gwops") throws -> String {
+        try copies.withLock { copies in
+            if copies[name] == nil {
+                copies[name] = Result {
                     let dir = "/tmp/gwops-bin-\(getpid())"
                     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
                     PostgresServer.removeAtExit(dir)
-                    let copy = dir + "/gwops"
+                    let copy = dir + "/" + name
                     try? FileManager.default.removeItem(atPath: copy)
-                    try FileManager.default.copyItem(atPath: try path(), toPath: copy)
+                    try FileManager.default.copyItem(atPath: try path(name), toPath: copy)
                     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
                     return copy
                 }
             }
-            return try slot!.get()
+            return try copies[name]!.get()
         }
     }
-    private static let copyResult = Mutex<Result<String, Error>?>(nil)
+    private static let copies = Mutex<[String: Result<String, Error>]>([:])
 
     /// The uid and gid of `user`, to run `gwops` as someone permission bits apply to: the tests
     /// run as root, to whom they do not. Needs root (`setpriv`), and test directories that user may

@@ -96,13 +96,24 @@ package enum Runtime {
     static func gatewayService(
         _ config: GwopsConfig, global: GlobalOptions, readonly: Bool, needsPlatform: Bool, logger: Logger, mustExist: Bool = true
     ) async throws -> any GatewayService {
-        if let client = try await controller(config, global: global) { return client }
+        // A controller that listens but is too busy to answer: the store directly, saying so, when
+        // this account may use it; else that, with why the store is no way around it.
+        var busy: ControllerBusy?
+        do {
+            if let client = try await controller(config, global: global) { return client }
+        } catch let error as ControllerBusy {
+            busy = error
+        }
         let store: any GatewayStore
         var client: PlatformClient?
         do {
             store = try await openStore(config, mustExist: mustExist, readonly: readonly)
             if needsPlatform { client = try platformClient(config, environment: global.environment, logger: logger) }
         } catch {
+            if var busy {
+                busy.storeProblem = "\(error)"
+                throw busy
+            }
             if !global.direct, config.control.enabled {
                 Terminal.note(
                     "no gwops controller answers at \(config.controlSocketPath), so this went to the store directly; "
@@ -110,6 +121,7 @@ package enum Runtime {
             }
             throw error
         }
+        if let busy { Terminal.note("\(busy), so this went to the store directly") }
         return LocalGatewayService(
             store: store, engine: client.map { SyncEngine(store: store, platform: $0, options: config.syncOptions, logger: logger) },
             platform: client, thresholds: config.lagThresholds, actor: actor,

@@ -115,7 +115,7 @@ public enum ConfigLoader {
             readonly: try console.bool("readonly") ?? consoleDefaults.readonly
         )
 
-        let control = try top.subsection("control", keys: ["socket", "enabled"])
+        let control = try top.subsection("control", keys: ["socket", "enabled", "max_connections_per_user"])
         let access = try top.subsection("access", keys: ["viewers", "operators"])
         let accessDefaults = GwopsConfig.Access()
         var config = GwopsConfig(
@@ -123,7 +123,10 @@ public enum ConfigLoader {
             controller: GwopsConfig.Controller(sync: syncConfig),
             eventHub: eventHub, lag: lagConfig, console: consoleConfig, sourcePath: file
         )
-        config.control = GwopsConfig.Control(socket: try control.string("socket"), enabled: try control.bool("enabled") ?? true)
+        config.control = GwopsConfig.Control(
+            socket: try control.string("socket"), enabled: try control.bool("enabled") ?? true,
+            maxConnectionsPerUser: try control.int("max_connections_per_user", in: GwopsConfig.Control.maxConnectionsPerUserRange)
+                ?? GwopsConfig.Control().maxConnectionsPerUser)
         config.access = GwopsConfig.Access(
             viewers: try access.identifiers("viewers") ?? accessDefaults.viewers,
             operators: try access.identifiers("operators") ?? accessDefaults.operators)

@@ -190,10 +190,16 @@ public struct GwopsConfig: Sendable, Equatable {
         public var socket: String?
         /// `enabled` (default true): whether the controller serves it and clients look for it.
         public var enabled: Bool
+        /// `max_connections_per_user` (default 32, room for a few consoles and a fleet view):
+        /// connections one account (root excepted) may hold at once.
+        public var maxConnectionsPerUser: Int
 
-        public init(socket: String? = nil, enabled: Bool = true) {
+        public static let maxConnectionsPerUserRange = 1...1024
+
+        public init(socket: String? = nil, enabled: Bool = true, maxConnectionsPerUser: Int = 32) {
             self.socket = socket
             self.enabled = enabled
+            self.maxConnectionsPerUser = maxConnectionsPerUser
         }
     }
 

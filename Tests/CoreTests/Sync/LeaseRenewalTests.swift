@@ -49,15 +49,16 @@ struct LeaseRenewalTests {
         let f = try await StoreFixture.make()
         defer { f.remove() }
         try await SimulatorHarness.with(deployments: 20) { h in
-            // Given a sync on a slow fetch with a 1 s lease, renewed each time its clock passes a third of that
-            // (the fetch outlasts the test's 2 s by seconds, so the run cannot end and free the lease first)
+            // Given a sync on a slow fetch with a 3 s lease, renewed each time its clock passes a third of that
+            // (a lease long enough that a renewal slowed by a loaded machine still lands in time; the fetch
+            // outlasts the test by seconds, so the run cannot end and free the lease first)
             let clock = ManualClock()
-            let run = await Self.slowSync(f, h, ttl: .seconds(1), clock: clock, fetches: 1, fetchDelay: 7_000)
+            let run = await Self.slowSync(f, h, ttl: .seconds(3), clock: clock, fetches: 1, fetchDelay: 14_000)
             try await clock.waitForSleepers()
-            // When its clock moves on for 2 s of real time, twice the lease's time to live
+            // When its clock moves on for 6.5 s of real time, over twice the lease's time to live
             let started = ContinuousClock.now
-            while ContinuousClock.now - started < .seconds(2) {
-                clock.advance(by: .seconds(1) / 3)
+            while ContinuousClock.now - started < .milliseconds(6_500) {
+                clock.advance(by: .seconds(1))
                 try await Task.sleep(for: .milliseconds(100))
                 try await clock.waitForSleepers()  // renewed, and asleep until the next period
             }
