@@ -106,6 +106,58 @@ struct ControlSocketLimitsTests {
         await h.stop()
     }
 
+    /// A socket that accepts and never answers is a busy controller, not a missing one: the CLI
+    /// says so, and goes to the store only for an account that may read it, saying that too.
+    @Test(.timeLimit(.minutes(1)))
+    func aControllerThatAcceptsButDoesNotAnswerIsCalledBusyNotAbsent() async throws {
+        let f = try await StoreFixture.make()
+        defer { f.remove() }
+        let directory = TemporaryDirectory(prefix: "gwops-busy")
+        defer { directory.remove() }
+        chmod(directory.path, 0o755)
+        let path = directory.file("gw.sock")
+        let listener = Process()
+        listener.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        listener.arguments = [
+            "-c", "import os,socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\nos.chmod(sys.argv[1],0o666)\ns.listen(64)\n"
+                + "held=[]\nwhile True: held.append(s.accept())", path,
+        ]
+        // (Its output not on the test runner's pipes, and killed outright: it may inherit an ignored SIGTERM.)
+        listener.standardOutput = FileHandle.nullDevice
+        listener.standardError = FileHandle.nullDevice
+        try listener.run()
+        defer {
+            kill(listener.processIdentifier, SIGKILL)
+            listener.waitUntilExit()
+        }
+        try await waitUntil(seconds: 10) { FileManager.default.fileExists(atPath: path) }
+        chmod(f.sqlitePath, 0o600)
+        let config = directory.file("config.toml")
+        try """
+            [gateway]
+            id = "\(StoreFixture.gatewayId)"
+            [platform]
+            url = "http://127.0.0.1:9"
+            api_key_file = "/nonexistent/api-key"
+            [store]
+            path = "\(f.sqlitePath)"
+            [control]
+            socket = "\(path)"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        chmod(config, 0o644)
+        let busy = "the controller at \(path) did not answer within 3 s; it is running (pid \(listener.processIdentifier)) but busy"
+
+        // Root may read the store: told the controller is busy, it is answered from the store
+        let (status, out, err) = try await GwopsBinary.run(["status", "--config", config], in: directory)
+        #expect(status == 0 && out.contains("artifacts 0"), "\(out)\(err)")
+        #expect(err.contains(busy + ", so this went to the store directly"), "\(err)")
+        #expect(!err.contains("no gwops controller answers"), "\(err)")
+        // nobody may not: told both, and nothing claims there is no controller
+        let (refused, _, why) = try await GwopsBinary.run(["status", "--config", config], asUser: "nobody", in: directory)
+        #expect(refused != 0 && why.contains(busy + "; and this account cannot use the store directly"), "\(why)")
+        #expect(why.contains("permission denied") && !why.contains("no gwops controller answers"), "\(why)")
+    }
+
     // MARK: - Support
 
     struct Attack {
