@@ -64,7 +64,8 @@ struct E2EGateway {
         return environment
     }
 
-    func writeConfig(platformURL: String) throws {
+    /// The gateway's config, with `extra` sections.
+    func writeConfig(platformURL: String, extra: String = "") throws {
         try """
             [gateway]
             id = "gw-e2e"
@@ -73,6 +74,7 @@ struct E2EGateway {
             api_key_file = "\(Self.key)"
             [store]
             \(storeSection)
+            \(extra)
             """.write(toFile: Self.config, atomically: true, encoding: .utf8)
         chmod(Self.config, 0o644)
         try SimulatorHarness.apiKey.write(toFile: Self.key, atomically: true, encoding: .utf8)

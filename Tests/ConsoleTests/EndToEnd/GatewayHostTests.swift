@@ -55,11 +55,7 @@ extension GatewayHostTests {
     func operatorsOverSSHWatchAndActThroughTheController(backend: E2EBackend) async throws {
         let checkout = try SystemTests.stagedCheckout()
         defer { checkout.remove() }
-        let (installed, _, installErr) = try await SystemTests.bash(
-            "cd \(checkout.path) && scripts/install --no-start && (id alice || useradd --create-home alice) && (id bob || useradd --create-home bob) "
-                + "&& usermod -aG gwops-ops alice && usermod -aG gwops-view bob && { gpasswd -d bob gwops-ops || true; gpasswd -d alice gwops-view || true; }",
-            in: checkout)
-        #expect(installed == 0, "\(installErr)")
+        try await SystemTests.installWithOperators(from: checkout)
         let e2e = try await E2EGateway(backend)
         defer { e2e.remove() }
         try await SimulatorHarness.with(deployments: 40, seed: 9) { sim in
@@ -187,6 +183,16 @@ enum SystemTests {
                 stdout: out, stderr: err)
         }
         return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+
+    /// `scripts/install --no-start` from `checkout`, with alice an operator (gwops-ops) and bob a
+    /// viewer (gwops-view).
+    static func installWithOperators(from checkout: TemporaryDirectory) async throws {
+        let (installed, _, installErr) = try await bash(
+            "cd \(checkout.path) && scripts/install --no-start && (id alice || useradd --create-home alice) && (id bob || useradd --create-home bob) "
+                + "&& usermod -aG gwops-ops alice && usermod -aG gwops-view bob && { gpasswd -d bob gwops-ops || true; gpasswd -d alice gwops-view || true; }",
+            in: checkout)
+        guard installed == 0 else { throw EndToEndFailure("the install failed: \(installErr)") }
     }
 
     /// Stops a controller an earlier run of these tests left (started in the background by the block).
