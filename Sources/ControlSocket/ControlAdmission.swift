@@ -182,36 +182,17 @@ final class ControlAdmission: Sendable {
 
 /// A log line per account and reason at most once a `period`; the ones held back are counted
 /// in the next. A flood of refusals is then a line a minute, not a full disk.
-final class RateLimitedLog: Sendable {
-    private struct Entry {
-        var last: ContinuousClock.Instant
-        var held = 0
-    }
-
+struct RateLimitedLog: Sendable {
     let logger: Logger
-    let period: Duration
-    private let entries = Mutex([String: Entry]())
+    let throttle: Throttle
 
     init(logger: Logger, period: Duration = .seconds(60)) {
         self.logger = logger
-        self.period = period
+        self.throttle = Throttle(period: period)
     }
 
     func notice(_ message: String, reason: RefusalReason, account: String) {
-        let now = ContinuousClock.now
-        let key = "\(reason.rawValue) \(account)"
-        let held = entries.withLock { entries -> Int? in
-            if var entry = entries[key], now - entry.last < period {
-                entry.held += 1
-                entries[key] = entry
-                return nil
-            }
-            let held = entries[key]?.held ?? 0
-            entries[key] = Entry(last: now)
-            if entries.count > 10_000 { entries = entries.filter { now - $0.value.last < period } }
-            return held
-        }
-        guard let held else { return }
+        guard let held = throttle.pass("\(reason.rawValue) \(account)") else { return }
         var metadata: Logger.Metadata = ["account": "\(account)", "reason": "\(reason.rawValue)"]
         if held > 0 { metadata["more_since_last_line"] = "\(held)" }
         logger.notice("\(message)", metadata: metadata)

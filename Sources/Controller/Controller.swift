@@ -72,7 +72,7 @@ public struct Controller: Sendable {
         if let control = setup.control {
             let service = LocalGatewayService(
                 store: store, engine: engine, platform: engine?.platform, thresholds: setup.thresholds,
-                actor: Principal(user: "controller", clientAddress: nil), syncs: syncs)
+                actor: Principal(user: "controller", clientAddress: nil), syncs: syncs, refusalAudits: Throttle(period: .seconds(60)))
             let server = ControlServer(
                 path: control.path, service: service, policy: control.policy, hub: hub, logger: logger, limits: control.limits,
                 onListening: control.onListening)

@@ -86,6 +86,30 @@ struct ControlAdmissionTests {
         #expect(capture.all.last?.contains("more_since_last_line=9") == true, "\(capture.all.suffix(2))")
     }
 
+    /// A viewer asking in a loop is audited once a period per action, the rest counted: what it
+    /// tried is on record, and the audit log does not grow with how fast it asks.
+    @Test func aViewersRefusedActionsAreAuditedOnceAPeriod() async throws {
+        let f = try await StoreFixture.make()
+        defer { f.remove() }
+        let controller = LocalGatewayService(
+            store: f.store, engine: nil, platform: nil, thresholds: LagThresholds(), actor: Principal(user: "controller", clientAddress: nil),
+            refusalAudits: Throttle(period: .milliseconds(500)))
+        let vera = controller.acting(as: Principal(user: "vera", clientAddress: nil), refusal: "vera is a viewer and may not act")
+        func tries(_ n: Int) async {
+            for _ in 0..<n {
+                await #expect(throws: ActionRefused.self) { _ = try await vera.decide(reviewId: 1, decision: .approve, seen: nil, force: false) }
+            }
+        }
+        await tries(50)
+        var refused = try await f.store.auditEntries(limit: 100).filter { $0.outcome == "refused" }
+        #expect(refused.count == 1 && refused.first?.actor.user == "vera" && refused.first?.action == "review.approve")
+        try await Task.sleep(for: .milliseconds(600))
+        await tries(1)
+        refused = try await f.store.auditEntries(limit: 100).filter { $0.outcome == "refused" }
+        #expect(refused.count == 2)
+        #expect(refused.contains { $0.detail?.contains("(and 49 more refused since the last entry)") == true }, "\(refused.map(\.detail))")
+    }
+
     @Test func aRefusedRequestIsReadWholeBeforeItIsAnswered() {
         func whole(_ text: String) -> Bool { RefusalHandler.isWhole(ByteBuffer(string: text)) }
         #expect(!whole("GET /v1/status HTTP/1.1\r\nHost: x\r\n"))

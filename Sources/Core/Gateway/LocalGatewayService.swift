@@ -13,10 +13,13 @@ public struct LocalGatewayService: GatewayService {
     /// Where started syncs run without their caller (the controller's); nil runs a sync in the
     /// caller's task (a direct session).
     public let syncs: SyncWorker?
+    /// How often one account's refused actions are audited (the controller's: a viewer asking in
+    /// a loop must not grow the audit log without bound); nil audits every one.
+    public let refusalAudits: Throttle?
 
     public init(
         store: any GatewayStore, engine: SyncEngine?, platform: (any PlatformAPI)?, thresholds: LagThresholds, actor: Principal,
-        actionRefusal: String? = nil, syncs: SyncWorker? = nil
+        actionRefusal: String? = nil, syncs: SyncWorker? = nil, refusalAudits: Throttle? = nil
     ) {
         self.store = store
         self.engine = engine
@@ -25,13 +28,14 @@ public struct LocalGatewayService: GatewayService {
         self.actor = actor
         self.actionRefusal = actionRefusal
         self.syncs = syncs
+        self.refusalAudits = refusalAudits
     }
 
     /// The same gateway acting for another caller (the controller, for each socket request).
     public func acting(as actor: Principal, refusal: String?) -> LocalGatewayService {
         LocalGatewayService(
             store: store, engine: engine, platform: platform, thresholds: thresholds, actor: actor, actionRefusal: refusal,
-            syncs: syncs)
+            syncs: syncs, refusalAudits: refusalAudits)
     }
 
     public var origin: ServiceOrigin { .store(backend: store.backendName, location: store.location) }
@@ -141,10 +145,17 @@ public struct LocalGatewayService: GatewayService {
         return try await store.decide(reviewId: reviewId, decision: decision, actor: actor, allowUnverified: force)
     }
 
-    /// Throws `ActionRefused` (audited) when this caller may not act.
+    /// Throws `ActionRefused` (audited, at most once a period per account and action when
+    /// `refusalAudits` says so) when this caller may not act.
     public func mayAct(_ action: String, target: String) async throws {
         guard let actionRefusal else { return }
-        await auditRefusal(action, target: target, actionRefusal)
+        if let refusalAudits {
+            if let held = refusalAudits.pass("\(actor.user) \(action)") {
+                await auditRefusal(action, target: target, actionRefusal + (held > 0 ? " (and \(held) more refused since the last entry)" : ""))
+            }
+        } else {
+            await auditRefusal(action, target: target, actionRefusal)
+        }
         throw ActionRefused(actionRefusal)
     }
 
