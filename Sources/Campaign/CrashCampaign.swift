@@ -10,9 +10,11 @@ import TestSupport
 struct CrashCampaign: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
-        commandName: "gwops-campaign", abstract: "Crash campaign: SIGKILL gwops at random moments, check the store after each kill.",
+        commandName: "gwops-campaign",
+        abstract: "Reliability campaigns: SIGKILL gwops at random moments and check the store after each kill; hostile clients of the control socket.",
         subcommands: [
-            SyncKills.self, ReplicaKills.self, RestartCampaign.self, BombCampaign.self, CampaignController.self, HostileClientsCommand.self,
+            SyncKills.self, ReplicaKills.self, RestartCampaign.self, BombCampaign.self, CampaignController.self, SocketCampaign.self,
+            HostileClientsCommand.self, HostileHTTPCommand.self,
         ])
 }
 
