@@ -81,7 +81,11 @@ struct SocketLatencyCommand: AsyncParsableCommand {
     @OptionGroup var options: SuiteOptions
     @Option(name: .long, help: "Clients asking for the dashboard during the run.") var hammer = 0
     @Option(name: .long, help: "Each of them once per this many ms, following the event stream as a console does (0: back to back, asking for 500 events each time).") var hammerPeriodMs = 0
-    func run() async throws { try await SocketLatencySuite(hammering: hammer, hammerPeriodMs: hammerPeriodMs).runAndPrint(options) }
+    @Option(name: .long, help: "Connections from another account (nobody, run through setpriv: needs root) trickling a header line every 10 s during the run, while an operator asks for the status every 50 ms (0: the operator alone, for comparison).") var hostile: Int?
+    @Option(name: .long, help: "What that account is to the controller: none (no role) or viewer.") var hostileRole = SocketLatencySuite.HostileRole.none
+    func run() async throws {
+        try await SocketLatencySuite(hammering: hammer, hammerPeriodMs: hammerPeriodMs, hostile: hostile, hostileRole: hostileRole).runAndPrint(options)
+    }
 }
 
 struct HubThroughputCommand: AsyncParsableCommand {

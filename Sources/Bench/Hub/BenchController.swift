@@ -12,7 +12,7 @@ struct BenchController {
 
     /// Creates the store, lets `seed` fill it, then starts the controller and waits for its socket.
     static func start(
-        _ backend: HubBackend, _ postgres: PostgresServer, _ dir: TemporaryDirectory,
+        _ backend: HubBackend, _ postgres: PostgresServer, _ dir: TemporaryDirectory, access: String = "",
         seed: (any GatewayStore) async throws -> Void = { _ in }
     ) async throws -> BenchController {
         let run = UUID().uuidString.prefix(8).lowercased()
@@ -43,6 +43,7 @@ struct BenchController {
             \(storeLines)
             [control]
             socket = "\(socket)"
+            \(access)
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let process = try GwopsBinary.start(
             ["controller", "--config", config, "--replica-id", "socket-bench", "--skip-sync"], logPrefix: "controller-\(run)", in: dir)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import ControlSocket
 import Core
 import Foundation
@@ -16,42 +17,91 @@ struct SocketLatencySuite: Suite {
     var hammering = 0
     /// …each once per this many ms as a console does (0: back to back, as an abusive client).
     var hammerPeriodMs = 0
+    /// Connections from another account trickling a request (RELIABILITY.md: the control socket),
+    /// while an operator (this process, root) asks for the status every 50 ms; 0: the operator
+    /// alone; nil: neither.
+    var hostile: Int?
+    var hostileRole = HostileRole.none
+
+    enum HostileRole: String, ExpressibleByArgument, Sendable {
+        case none, viewer
+    }
 
     func run(_ options: SuiteOptions) async throws -> SuiteReport {
         try await HubRun.environment(options) { dir, postgres, seconds in
             var json: [String: Figure] = [:]
             var lines = ["| backend | p50 | p99 | max |", "|---|---|---|---|"]
+            if let hostile {
+                guard hostile == 0 || getuid() == 0 else { throw BenchError("--hostile runs its clients as nobody through setpriv: run the bench as root") }
+                chmod(dir.path, 0o755)  // nobody reaches the socket
+                lines = ["| backend | p50 | p99 | max | operator's status p50 | p99 | max |", "|---|---|---|---|---|---|---|"]
+            }
             for backend in HubBackend.allCases {
                 var runs: [[Double]] = []
+                var statusRuns: [[Double]] = []
                 for rep in 0..<options.repetitions {
-                    let sorted = try await once(backend, postgres, dir, seconds).sorted()
+                    let (events, statuses) = try await once(backend, postgres, dir, seconds)
+                    let sorted = events.sorted()
                     runs.append(sorted)
+                    statusRuns.append(statuses.sorted())
                     Progress.say(
                         "socket-latency \(backend.rawValue) rep \(rep + 1): p50 \(f(Percentiles.of(sorted, 0.5), 2)) ms "
-                            + "p99 \(f(Percentiles.of(sorted, 0.99), 2)) ms max \(f(sorted.last ?? .nan, 2)) ms")
+                            + "p99 \(f(Percentiles.of(sorted, 0.99), 2)) ms max \(f(sorted.last ?? .nan, 2)) ms"
+                            + (hostile != nil ? "; the operator's status p99 \(f(Percentiles.of(statuses.sorted(), 0.99), 2)) ms" : ""))
                 }
                 let p50 = Spread(runs.map { Percentiles.of($0, 0.5) }), p99 = Spread(runs.map { Percentiles.of($0, 0.99) })
                 let max = Spread(runs.map { $0.last ?? .nan })
-                json[backend.rawValue] = [
+                var figures: [String: Figure] = [
                     "p50_ms": .number(p50.median), "p99_ms": .number(p99.median), "max_ms": .number(max.median),
                     "events_per_s": .number(Double(Self.rate)), "seconds": .number(seconds), "followers": .number(Double(Self.followers)),
                     "hammering_clients": .number(Double(hammering)),
                     "spread": ["p50_ms": p50.json, "p99_ms": p99.json, "max_ms": max.json],
                 ]
-                lines.append("| \(backend.rawValue) | \(p50.text(2)) | \(p99.text(2)) | \(max.text(1)) |")
+                var line = "| \(backend.rawValue) | \(p50.text(2)) | \(p99.text(2)) | \(max.text(1)) |"
+                if let hostile {
+                    let s50 = Spread(statusRuns.map { Percentiles.of($0, 0.5) }), s99 = Spread(statusRuns.map { Percentiles.of($0, 0.99) })
+                    let smax = Spread(statusRuns.map { $0.last ?? .nan })
+                    figures["hostile_connections"] = .number(Double(hostile))
+                    figures["operator_status"] = ["p50_ms": s50.json, "p99_ms": s99.json, "max_ms": smax.json]
+                    line += " \(s50.text(2)) | \(s99.text(2)) | \(smax.text(1)) |"
+                }
+                json[backend.rawValue] = .object(figures)
+                lines.append(line)
             }
             lines.append(
                 "ms, median [min–max] of \(options.repetitions) run(s) of \(Int(seconds)) s at \(Self.rate) events/s: publish → a `gwops controller` "
                     + "process applies it → \(Self.followers) followers of its control socket's event stream decode it"
                     + (hammering > 0 ? ", while \(hammering) more clients ask for the dashboard "
-                        + (hammerPeriodMs > 0 ? "every \(hammerPeriodMs) ms and follow the event stream, as consoles do" : "back to back, 500 events each time") : "") + ". Target: p99 ≤ 20 ms.")
+                        + (hammerPeriodMs > 0 ? "every \(hammerPeriodMs) ms and follow the event stream, as consoles do" : "back to back, 500 events each time") : "")
+                    + (hostile.map { $0 > 0 ? ", while nobody (\(hostileRole == .none ? "no role" : "a viewer")) holds \($0) connections trickling a header line "
+                        + "every 10 s and an operator (root) asks for the status every 50 ms" : ", while an operator (root) asks for the status every 50 ms" } ?? "")
+                    + ". Target: p99 ≤ 20 ms" + (hostile != nil ? "; the operator's status p99 ≤ 200 ms." : "."))
             return SuiteReport(json: .object(json), lines: lines)
         }
     }
 
-    private func once(_ backend: HubBackend, _ postgres: PostgresServer, _ dir: TemporaryDirectory, _ seconds: Double) async throws -> [Double] {
-        let controller = try await BenchController.start(backend, postgres, dir)
+    /// The followers' latencies, and the operator's status calls' (ms) when there is a hostile account.
+    private func once(_ backend: HubBackend, _ postgres: PostgresServer, _ dir: TemporaryDirectory, _ seconds: Double) async throws -> ([Double], [Double]) {
+        let controller = try await BenchController.start(backend, postgres, dir, access: hostileRole == .viewer ? try Self.nobodyViewing() : "")
         defer { controller.stop() }
+        var attacker: Process?
+        if let hostile, hostile > 0 {
+            attacker = try GwopsBinary.start(
+                ["hostile-clients", "--socket", controller.socket, "--trickle", "\(hostile)", "--interval", "10", "--duration", "\(Int(seconds) + 60)"],
+                binary: GwopsBinary.campaign, asUser: "nobody", logPrefix: "hostile-\(backend.rawValue)", in: dir)
+            try await Task.sleep(for: .seconds(2))  // its connections made
+        }
+        defer { if let attacker { kill(attacker.processIdentifier, SIGKILL); attacker.waitUntilExit() } }
+        let operatorCalls: Task<[Double], Never>? = hostile == nil ? nil : Task { [controller] in
+            var samples: [Double] = []
+            guard let client = try? await controller.client() else { return [] }
+            while !Task.isCancelled {
+                let started = ContinuousClock.now
+                if (try? await client.status()) == nil { samples.append(.infinity) } else { samples.append((ContinuousClock.now - started).seconds * 1000) }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return samples
+        }
         let store = controller.store
         let total = Int(Double(Self.rate) * seconds)
         let head = try await store.position().headSeq
@@ -108,7 +158,17 @@ struct SocketLatencySuite: Suite {
             guard got >= total else { throw BenchError("a follower received \(got) of \(total) events") }
         }
         waited.cancel()
-        return latencies.values.withLock { $0 }
+        operatorCalls?.cancel()
+        let statuses = await operatorCalls?.value ?? []
+        if statuses.contains(.infinity) { throw BenchError("the operator's status failed \(statuses.count { $0 == .infinity }) times under the hostile connections") }
+        return (latencies.values.withLock { $0 }, statuses)
+    }
+
+    /// `[access]` naming nobody's group as viewers.
+    static func nobodyViewing() throws -> String {
+        let (_, gid) = try GwopsBinary.account("nobody")
+        guard let group = getgrgid(gid) else { throw BenchError("nobody's group \(gid) has no name") }
+        return "[access]\nviewers = [\"\(String(cString: group.pointee.gr_name))\"]\n"
     }
 
     /// Latencies the followers record, in ms.
