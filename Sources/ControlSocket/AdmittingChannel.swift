@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTPTypes
 import NIOPosix
 import Synchronization
 
@@ -99,12 +100,16 @@ final class PeerDirectory: Sendable {
 }
 
 /// Closes a connection whose request has not arrived whole `limit` after its first byte: bytes
-/// arm the deadline, the server's answer disarms it (the request was read), and the next
-/// request's first byte arms it again. A client sending a header line every few seconds cannot
-/// hold a connection; the event stream, one short request and a long answer, is never cut.
+/// arm the deadline; the request's end, as the HTTP decoder behind it reads it (`RequestArrival`),
+/// or the server's answer disarms it; the next request's first byte arms it again. A client
+/// sending a header line every few seconds cannot hold a connection; a request the controller
+/// takes long to answer, or the event stream's long answer, is never cut.
 final class RequestDeadline: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
+
+    /// Sent towards the socket by `RequestArrival` when a request has arrived whole.
+    struct Arrived {}
 
     let limit: Duration
     let onExpiry: @Sendable () -> Void
@@ -132,6 +137,12 @@ final class RequestDeadline: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is Arrived else { return context.triggerUserOutboundEvent(event, promise: promise) }
+        disarm()
+        promise?.succeed()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         disarm()
         context.fireChannelInactive()
@@ -142,6 +153,16 @@ final class RequestDeadline: ChannelDuplexHandler, RemovableChannelHandler {
     private func disarm() {
         timer?.cancel()
         timer = nil
+    }
+}
+
+/// Behind the HTTP decoder: tells `RequestDeadline` (in front of it) when a request has arrived.
+final class RequestArrival: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .end = unwrapInboundIn(data) { context.triggerUserOutboundEvent(RequestDeadline.Arrived(), promise: nil) }
+        context.fireChannelRead(data)
     }
 }
 

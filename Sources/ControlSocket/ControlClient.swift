@@ -59,6 +59,22 @@ public final class ControlClient: GatewayService {
         }
     }
 
+    /// `connect` for a caller that has just started the controller: asked again while nobody
+    /// answers yet or the controller is too busy to (starting, or a loaded machine), until
+    /// `patience` runs out. Nil when nobody ever served the path; a refusal is thrown at once.
+    public static func awaitController(path: String, environment: [String: String], patience: Duration = .seconds(30)) async throws -> ControlClient? {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do {
+                if let client = try await connect(path: path, environment: environment) { return client }
+                if ContinuousClock.now >= deadline { return nil }
+            } catch let busy as ControllerBusy {
+                if ContinuousClock.now >= deadline { throw busy }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     static func isTimeout(_ error: any Error) -> Bool {
         let underlying = (error as? ControlError)?.cause ?? error
         guard let error = underlying as? HTTPClientError else { return false }

@@ -74,7 +74,9 @@ public struct ControlServer: Service {
         let (admission, directory) = (self.admission, PeerDirectory())
         let server = HTTPServerBuilder { responder in
             AdmittingChannel(
-                http: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: TimeAmount(admission.limits.idleTimeout))),
+                http: HTTP1Channel(
+                    responder: responder,
+                    configuration: .init(additionalChannelHandlers: [RequestArrival()], idleTimeout: TimeAmount(admission.limits.idleTimeout))),
                 admission: admission, directory: directory)
         }
         let app = Application(

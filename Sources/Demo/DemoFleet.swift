@@ -73,7 +73,7 @@ struct DemoFleet: Sendable {
     func connect() async throws -> ControlClient? {
         var heard = listening.makeAsyncIterator()
         guard await heard.next() != nil else { return nil }
-        return try await ControlClient.connect(path: socket, environment: ProcessInfo.processInfo.environment)
+        return try await ControlClient.awaitController(path: socket, environment: ProcessInfo.processInfo.environment)
     }
 }
 

@@ -10,8 +10,13 @@ struct ControlAccessTests {
     /// A store only root may read, a config pointing at it and the socket: what works for
     /// `nobody` works through the socket.
     static func config(_ h: ControlHarness, _ f: StoreFixture) throws -> String {
+        try config(socket: h.path, f, in: h.directory)
+    }
+
+    /// The same for the socket at `socket`, written in `directory`.
+    static func config(socket: String, _ f: StoreFixture, in directory: TemporaryDirectory) throws -> String {
         chmod(f.sqlitePath, 0o600)
-        let path = h.directory.file("config.toml")
+        let path = directory.file("config.toml")
         try """
             [gateway]
             id = "\(StoreFixture.gatewayId)"
@@ -21,7 +26,7 @@ struct ControlAccessTests {
             [store]
             path = "\(f.sqlitePath)"
             [control]
-            socket = "\(h.path)"
+            socket = "\(socket)"
             """.write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o644)
         return path

@@ -46,16 +46,11 @@ struct ControlHarness {
         return ControlHarness(directory: directory, path: path, hub: hub, client: client, server: server, task: task)
     }
 
-    /// `ControlClient.connect` on a socket that serves: a whoami that times out (3 s, as long as
-    /// the CLI waits before it uses the store) only means a loaded machine, as at the start of
-    /// `swift test`, so it is asked again for up to 30 s.
+    /// `ControlClient.connect` on a socket that serves, asked again for up to 30 s: a whoami that
+    /// times out (3 s, as long as the CLI waits) only means a loaded machine, as at the start of
+    /// `swift test`.
     static func connect(path: String, environment: [String: String] = [:]) async throws -> ControlClient? {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if let client = try await ControlClient.connect(path: path, environment: environment) { return client }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return nil
+        try await ControlClient.awaitController(path: path, environment: environment)
     }
 
     func stop() async {

@@ -27,12 +27,7 @@ struct ControllerTests {
         let group = ServiceGroup(configuration: .init(services: controller.services, logger: .silent("test")))
         let run = Task { try await group.run() }
         let path = try #require(controller.socketPath)
-        var client: ControlClient?
-        let deadline = ContinuousClock.now + .seconds(30)
-        while client == nil, ContinuousClock.now < deadline {
-            client = try await ControlClient.connect(path: path, environment: [:])
-            if client == nil { try await Task.sleep(for: .milliseconds(20)) }
-        }
+        let client = try await ControlClient.awaitController(path: path, environment: [:])
         try await body(try #require(client, "the controller's socket never answered"))
         let stopping = ContinuousClock.now
         await group.triggerGracefulShutdown()

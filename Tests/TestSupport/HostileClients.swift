@@ -62,7 +62,7 @@ public struct HostileClients: Codable, Sendable {
         defer { for fd in open.keys { close(fd) } }
 
         func connectOne(trickles: Bool) -> Bool {
-            switch Self.connect(path) {
+            switch UnixSocket.open(path, nonBlocking: true) {
             case .failure(let errno):
                 report.connectFailures[Self.errnoName(errno), default: 0] += 1
                 return false
@@ -111,33 +111,7 @@ public struct HostileClients: Codable, Sendable {
         return report
     }
 
-    /// A non-blocking connect to `path`: the descriptor, or the errno.
-    static func connect(_ path: String) -> Result<Int32, Errno> {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { return .failure(Errno(errno)) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: Array(path.utf8))
-            raw[path.utf8.count] = 0
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else {
-            let failure = Errno(errno)
-            close(fd)
-            return .failure(failure)
-        }
-        return .success(fd)
-    }
-
-    struct Errno: Error {
-        var code: Int32
-        init(_ code: Int32) { self.code = code }
-    }
-
-    static func errnoName(_ e: Errno) -> String {
+    static func errnoName(_ e: UnixSocket.Errno) -> String {
         switch e.code {
         case EAGAIN: "EAGAIN"
         case ECONNREFUSED: "ECONNREFUSED"

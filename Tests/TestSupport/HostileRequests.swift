@@ -144,7 +144,7 @@ public struct HostileRequest: Sendable {
 
     /// nil: could not connect; .some(nil): no answer; else the first answer's status.
     static func send(_ request: HostileRequest, path: String, quiet: Duration) -> String?? {
-        guard case .success(let fd) = HostileClients.connect(path) else { return nil }
+        guard case .success(let fd) = UnixSocket.open(path, nonBlocking: true) else { return nil }
         defer { close(fd) }
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)

@@ -4,7 +4,17 @@ import Foundation
 public enum UnixSocket {
     /// A descriptor connected to `path`; the caller closes it.
     public static func connect(_ path: String) throws -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        switch open(path) {
+        case .success(let fd): return fd
+        case .failure(let error): throw HarnessError.process("connect \(path): \(String(cString: strerror(error.code)))")
+        }
+    }
+
+    /// A descriptor connected to `path` (without waiting for room in its accept queue when
+    /// `nonBlocking`), or the errno.
+    public static func open(_ path: String, nonBlocking: Bool = false) -> Result<Int32, Errno> {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | (nonBlocking ? Int32(SOCK_NONBLOCK.rawValue) : 0), 0)
+        guard fd >= 0 else { return .failure(Errno(errno)) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -15,10 +25,15 @@ public enum UnixSocket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard connected == 0 else {
-            let reason = String(cString: strerror(errno))
+            let failure = Errno(errno)
             close(fd)
-            throw HarnessError.process("connect \(path): \(reason)")
+            return .failure(failure)
         }
-        return fd
+        return .success(fd)
+    }
+
+    public struct Errno: Error {
+        public var code: Int32
+        init(_ code: Int32) { self.code = code }
     }
 }

@@ -48,13 +48,9 @@ struct BenchController {
         let process = try GwopsBinary.start(
             ["controller", "--config", config, "--replica-id", "socket-bench", "--skip-sync"], logPrefix: "controller-\(run)", in: dir)
         let controller = BenchController(store: store, socket: socket, process: process)
-        let deadline = ContinuousClock.now + .seconds(60)
-        while (try? await ControlClient.connect(path: socket, environment: [:])) == nil {
-            guard ContinuousClock.now < deadline, process.isRunning else {
-                controller.stop()
-                throw BenchError("the controller's socket \(socket) did not answer")
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        guard (try? await ControlClient.awaitController(path: socket, environment: [:], patience: .seconds(60))) != nil, process.isRunning else {
+            controller.stop()
+            throw BenchError("the controller's socket \(socket) did not answer")
         }
         return controller
     }

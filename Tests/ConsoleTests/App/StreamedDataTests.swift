@@ -31,13 +31,7 @@ struct StreamedDataTests {
         }
         defer { serving.cancel() }
         // (A whoami over 3 s, on a loaded machine, is asked again.)
-        var answered: ControlClient?
-        let deadline = ContinuousClock.now + .seconds(30)
-        while answered == nil, ContinuousClock.now < deadline {
-            answered = try await ControlClient.connect(path: directory.file("gw.sock"), environment: [:])
-            if answered == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        let client = try #require(answered)
+        let client = try #require(try await ControlClient.awaitController(path: directory.file("gw.sock"), environment: [:]))
 
         // Given a console that refreshes once an hour (so only its first refresh reads the dashboard)
         let inbox = ConsoleInbox()
