@@ -92,15 +92,21 @@ struct SocketLatencySuite: Suite {
             try await Task.sleep(for: .seconds(2))  // its connections made
         }
         defer { if let attacker { kill(attacker.processIdentifier, SIGKILL); attacker.waitUntilExit() } }
-        let operatorCalls: Task<[Double], Never>? = hostile == nil ? nil : Task { [controller] in
-            var samples: [Double] = []
-            guard let client = try? await controller.client() else { return [] }
+        let operatorCalls: Task<([Double], [String]), Never>? = hostile == nil ? nil : Task { [controller] in
+            var (samples, failures) = ([Double](), [String]())
+            guard let client = try? await controller.client() else { return ([], ["no client"]) }
             while !Task.isCancelled {
                 let started = ContinuousClock.now
-                if (try? await client.status()) == nil { samples.append(.infinity) } else { samples.append((ContinuousClock.now - started).seconds * 1000) }
+                do {
+                    _ = try await client.status()
+                    samples.append((ContinuousClock.now - started).seconds * 1000)
+                } catch {
+                    if Task.isCancelled { break }  // the run ended under the call
+                    failures.append("\(error)")
+                }
                 try? await Task.sleep(for: .milliseconds(50))
             }
-            return samples
+            return (samples, failures)
         }
         let store = controller.store
         let total = Int(Double(Self.rate) * seconds)
@@ -159,8 +165,8 @@ struct SocketLatencySuite: Suite {
         }
         waited.cancel()
         operatorCalls?.cancel()
-        let statuses = await operatorCalls?.value ?? []
-        if statuses.contains(.infinity) { throw BenchError("the operator's status failed \(statuses.count { $0 == .infinity }) times under the hostile connections") }
+        let (statuses, failures) = await operatorCalls?.value ?? ([], [])
+        if !failures.isEmpty { throw BenchError("the operator's status failed \(failures.count) times under the hostile connections: \(failures[0])") }
         return (latencies.values.withLock { $0 }, statuses)
     }
 
