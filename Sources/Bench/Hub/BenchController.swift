@@ -10,9 +10,10 @@ struct BenchController {
     let socket: String
     private let process: Process
 
-    /// Creates the store, lets `seed` fill it, then starts the controller and waits for its socket.
+    /// Creates the store, lets `seed` fill it, then starts the controller and waits for its socket;
+    /// `control` adds to its `[control]` section (and may open others after it).
     static func start(
-        _ backend: HubBackend, _ postgres: PostgresServer, _ dir: TemporaryDirectory, access: String = "",
+        _ backend: HubBackend, _ postgres: PostgresServer, _ dir: TemporaryDirectory, control: String = "",
         seed: (any GatewayStore) async throws -> Void = { _ in }
     ) async throws -> BenchController {
         let run = UUID().uuidString.prefix(8).lowercased()
@@ -43,7 +44,7 @@ struct BenchController {
             \(storeLines)
             [control]
             socket = "\(socket)"
-            \(access)
+            \(control)
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let process = try GwopsBinary.start(
             ["controller", "--config", config, "--replica-id", "socket-bench", "--skip-sync"], logPrefix: "controller-\(run)", in: dir)

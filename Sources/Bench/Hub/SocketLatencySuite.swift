@@ -82,7 +82,11 @@ struct SocketLatencySuite: Suite {
 
     /// The followers' latencies, and the operator's status calls' (ms) when there is a hostile account.
     private func once(_ backend: HubBackend, _ postgres: PostgresServer, _ dir: TemporaryDirectory, _ seconds: Double) async throws -> ([Double], [Double]) {
-        let controller = try await BenchController.start(backend, postgres, dir, access: hostileRole == .viewer ? try Self.nobodyViewing() : "")
+        // The followers and hammering clients are this account's: room for all of them when the
+        // bench does not run as root (root is never held to an account's share).
+        let share = "max_connections_per_user = \(max(32, Self.followers + hammering * 2 + 8))\n"
+        let controller = try await BenchController.start(
+            backend, postgres, dir, control: share + (hostileRole == .viewer ? try Self.nobodyViewing() : ""))
         defer { controller.stop() }
         var attacker: Process?
         if let hostile, hostile > 0 {

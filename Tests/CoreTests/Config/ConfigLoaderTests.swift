@@ -143,6 +143,14 @@ struct ConfigLoaderTests {
         )
     }
 
+    @Test func theControlSocketsShareOfAnAccountIsReadAndBounded() throws {
+        #expect(try ConfigLoader.parse(Self.minimal, file: "/x.toml").control.maxConnectionsPerUser == 32)
+        let set = try ConfigLoader.parse(Self.minimal + "[control]\nmax_connections_per_user = 8\n", file: "/x.toml")
+        #expect(set.control.maxConnectionsPerUser == 8)
+        let error = try #require(configError(Self.minimal + "[control]\nmax_connections_per_user = 0\n", file: "/etc/gwops/config.toml"))
+        #expect(error.description == "config /etc/gwops/config.toml: control.max_connections_per_user: must be between 1 and 1024 (got 0)")
+    }
+
     @Test func badDurationStringNamesTheKey() throws {
         let error = try #require(configError(Self.minimal + "[eventhub]\nretention = \"24 hours\"\n"))
         #expect(error.key == "eventhub.retention")
