@@ -49,9 +49,13 @@ struct BenchController {
         let process = try GwopsBinary.start(
             ["controller", "--config", config, "--replica-id", "socket-bench", "--skip-sync"], logPrefix: "controller-\(run)", in: dir)
         let controller = BenchController(store: store, socket: socket, process: process)
-        guard (try? await ControlClient.awaitController(path: socket, environment: [:], patience: .seconds(60))) != nil, process.isRunning else {
-            controller.stop()
-            throw BenchError("the controller's socket \(socket) did not answer")
+        // Asked a second at a time, so a controller that died at start is noticed at once.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while (try? await ControlClient.awaitController(path: socket, environment: [:], patience: .seconds(1))) == nil {
+            guard ContinuousClock.now < deadline, process.isRunning else {
+                controller.stop()
+                throw BenchError("the controller's socket \(socket) did not answer")
+            }
         }
         return controller
     }
