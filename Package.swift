@@ -1,6 +1,18 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// `swiftc -static-stdlib` for the gwops executable alone, in every configuration, so the binary
+/// a test installs is linked as the one shipped. The modules were compiled against the shared
+/// runtime, whose Foundation names none of the archives it is built from: they are listed, as one
+/// group so their order does not matter.
+let staticSwiftRuntime = ["-static-stdlib"] + [
+    "--start-group", "-lFoundation", "-lFoundationInternationalization", "-lFoundationEssentials",
+    "-l_FoundationCollections", "-l_FoundationCShims", "-l_FoundationICU", "-lCoreFoundation",
+    "-lswiftDispatch", "-ldispatch", "-lBlocksRuntime", "-lswiftSynchronization", "-lstdc++", "-lm", "--end-group",
+    // Debian's hardening: relocations resolved at start and then read-only (full RELRO).
+    "-z", "relro", "-z", "now",
+].flatMap { ["-Xlinker", $0] }
+
 let package = Package(
     name: "gwops",
     platforms: [.macOS(.v15)],
@@ -94,12 +106,17 @@ let package = Package(
         .target(
             name: "CLI",
             dependencies: [
-                "Core", "ControlSocket", "Controller", "Console",
+                "Core", "ControlSocket", "Controller", "Console", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "gwops", dependencies: ["CLI"]),
+        // The release and the commit a binary was built from (`gwops --version`).
+        .target(name: "BuildInfo", plugins: ["BuildCommit"]),
+        .plugin(name: "BuildCommit", capability: .buildTool()),
+        // The shipped binary links the Swift runtime and Foundation statically: a gateway host has
+        // Debian's libraries and no Swift toolchain (`ldd` names only Debian's; DESIGN §12).
+        .executableTarget(name: "gwops", dependencies: ["CLI"], linkerSettings: [.unsafeFlags(staticSwiftRuntime)]),
         // The simulated platform (the real platform's wire format), for the demo, tests and benchmarks.
         .target(
             name: "PlatformSim",

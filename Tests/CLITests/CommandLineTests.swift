@@ -5,6 +5,24 @@ import TestSupport
 
 /// The `gwops` executable as an operator meets it: exit codes and messages.
 struct CommandLineTests {
+    /// `gwops --version`: the release, which the package's changelog names, and the commit this
+    /// checkout is at (the BuildCommit plugin writes it at each build).
+    @Test func versionNamesTheReleaseAndTheCommitItWasBuiltFrom() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let (code, out, _) = try await GwopsBinary.run(["--version"], in: dir)
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let changelog = try String(contentsOf: repository.appendingPathComponent("packaging/debian/changelog"), encoding: .utf8)
+        let release = try #require(changelog.split(separator: "\n").first?.split(separator: "(").dropFirst().first?.split(separator: ")").first)
+        #expect(code == 0 && out.hasPrefix("gwops \(release) (commit "), "\(out)")
+        let git = try ChildProcess.run(
+            ["/usr/bin/git", "-C", repository.path, "rev-parse", "--short=12", "HEAD"], environment: [:], stdout: dir.file("head"), stderr: "/dev/null")
+        let head = (try? String(contentsOfFile: dir.file("head"), encoding: .utf8)) ?? ""
+        if git == 0 {  // a checkout (a source tarball has no commit to compare)
+            #expect(out.contains("(commit \(head.trimmingCharacters(in: .whitespacesAndNewlines))"), "\(out) at \(head)")
+        }
+    }
+
     @Test func badConfigurationExitsTwoNamingFileAndKey() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }

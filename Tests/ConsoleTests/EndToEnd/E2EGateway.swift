@@ -91,7 +91,7 @@ struct E2EGateway {
     /// `gwops sync --direct` as the service account: the gateway's first sync.
     func syncAsService(in directory: TemporaryDirectory) async throws -> (Int32, String) {
         let log = directory.file("first-sync.log")
-        let argv = asService(["/usr/local/bin/gwops", "sync", "--direct", "--config", Self.config])
+        let argv = asService(["/usr/bin/gwops", "sync", "--direct", "--config", Self.config])
         let status = try await OffPool.run { try ChildProcess.run(argv, environment: serviceEnvironment, stdout: log, stderr: log) }
         return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
@@ -99,7 +99,7 @@ struct E2EGateway {
     /// `gwops controller` as the service account.
     func startController(in directory: TemporaryDirectory) throws -> pid_t {
         try ChildProcess.spawn(
-            asService(["/usr/local/bin/gwops", "controller", "--config", Self.config, "--replica-id", "e2e"]),
+            asService(["/usr/bin/gwops", "controller", "--config", Self.config, "--replica-id", "e2e"]),
             environment: serviceEnvironment, stdout: directory.file("controller.out"), stderr: directory.file("controller.log"))
     }
 

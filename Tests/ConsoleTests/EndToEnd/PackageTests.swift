@@ -1,0 +1,271 @@
+import Foundation
+import Testing
+import TestSupport
+
+extension GatewayHostTests {
+    /// The README's install section word for word, with the Debian package `scripts/package`
+    /// builds from this build's gwops, where Swift is absent (a mount namespace with the
+    /// toolchain's directory empty): `apt install`, the key, the controller as gwops, an operator
+    /// and a viewer through the socket, the console in tmux as the operator, the unit checked by
+    /// `systemd-analyze verify`, the metrics by `promtool`; then `dpkg -r` keeps the store, the
+    /// configuration and the key, and `dpkg -P` removes them.
+    @Test(.timeLimit(.minutes(6)))
+    func theReadmesInstallStepsWorkAsWrittenWhereSwiftIsAbsent() async throws {
+        let work = try Packaging.cleanHost()
+        defer { work.remove() }
+        let deb = try await Packaging.build(in: work)
+        // The README's build step is the one command that made it
+        let build = try SystemTests.readmeBlock(after: "## Install on a gateway host")
+        #expect(build.contains("scripts/package"), "the README's build block: \(build)")
+        try await Packaging.lintianReportsNoErrorAndArguesEachWarning(deb, in: work)
+
+        let noSwift = try await SwiftlessNamespace(in: work)
+        defer { noSwift.remove() }
+        let (which, swiftless, _) = try await noSwift.run("command -v swift || ls -A \(noSwift.toolchain) | wc -l", in: work)
+        #expect(which == 0 && swiftless.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "the toolchain is visible: \(swiftless)")
+
+        // The host block, as written, from the directory the package was copied to
+        let block = try SystemTests.readmeBlock(after: "### On the gateway host")
+        #expect(block.contains("apt install ./gwops_") && block.contains("runuser -l bob -c 'gwops status'"))
+        let (status, out, err) = try await noSwift.run("cd \(work.path) && \(block)", in: work)
+        defer { SystemTests.stopInstalledController() }
+        #expect(status == 0, "the README's install block failed:\n\(out)\n\(err)")
+        #expect(out.components(separatedBy: "gateway gw-example").count == 3, "both users' `gwops status`:\n\(out)")
+        #expect(out.contains("gwops-controller") && out.contains("systemd is not running here"), "what the postinst said:\n\(out)")
+        // The viewer is refused an action in words; neither account reads the key or the store
+        let (approve, _, refusal) = try await noSwift.run("runuser -l bob -c 'gwops orphans approve 1'", in: work)
+        #expect(approve != 0 && refusal.contains("bob is a viewer and may not act; operators are members of gwops-ops"), "\(refusal)")
+        for user in ["alice", "bob"] {
+            let (key, _, _) = try await SystemTests.bash("runuser -u \(user) -- cat /etc/gwops/api-key", in: work)
+            let (store, _, _) = try await SystemTests.bash("runuser -u \(user) -- test -r /var/lib/gwops/gateway.db", in: work)
+            #expect(key != 0 && store != 0, "\(user) may read the key or the store")
+        }
+
+        // Only Debian's libraries, and the version with its commit
+        let (_, ldd, _) = try await noSwift.run("ldd /usr/bin/gwops; gwops --version", in: work)
+        #expect(!ldd.contains("not found") && !ldd.contains(noSwift.toolchain) && !ldd.contains("libswift"), "\(ldd)")
+        #expect(ldd.contains("gwops 0.9.0 (commit "), "\(ldd)")
+
+        // The files as the package put them
+        let (modes, listing, _) = try await SystemTests.bash(
+            "stat -c '%n %a %U:%G' /etc/gwops /etc/gwops/config.toml /etc/gwops/api-key /var/lib/gwops /run/gwops/gw-example.sock", in: work)
+        #expect(modes == 0)
+        for expected in [
+            "/etc/gwops 755 root:gwops", "/etc/gwops/config.toml 644 root:gwops", "/etc/gwops/api-key 600 gwops:gwops",
+            "/var/lib/gwops 750 gwops:gwops", "gw-example.sock 666 gwops",
+        ] { #expect(listing.contains(expected), "\(expected) in\n\(listing)") }
+        let (verify, _, verifyErr) = try await SystemTests.bash("systemd-analyze verify /usr/lib/systemd/system/gwops-controller.service", in: work)
+        #expect(verify == 0 && !verifyErr.contains("gwops-controller"), "systemd-analyze verify: \(verifyErr)")
+        let (man, manPage, _) = try await SystemTests.bash("MANWIDTH=100 man --no-hyphenation gwops 2>/dev/null | col -b", in: work)
+        for subcommand in ["console", "sync", "status", "orphans", "controller", "--config", "--replica-id", "--version"] {
+            #expect(man == 0 && manPage.contains(subcommand), "gwops(1) has no \(subcommand)")
+        }
+        let (completion, _, completionErr) = try await SystemTests.bash(
+            "bash -c 'source /usr/share/bash-completion/completions/gwops && complete -p gwops' && test -s /usr/share/zsh/vendor-completions/_gwops "
+                + "&& test -s /usr/share/fish/vendor_completions.d/gwops.fish", in: work)
+        #expect(completion == 0, "completion: \(completionErr)")
+
+        // alice, an operator, in the console where Swift is absent
+        let alice = try TmuxPane()
+        defer { alice.kill() }
+        try alice.start(noSwift.command("runuser -l alice -c 'LANG=C.UTF-8 gwops console'"), width: 120, height: 40)
+        try await alice.waitFor("alice's console: OPERATOR on gw-example through the socket", timeout: .seconds(30)) { s in
+            s.line(0).contains("gw-example") && s.line(0).contains(" OPERATOR ") && s.line(0).contains("alice")
+        }
+        try alice.send("q")
+
+        // The controller's metrics, as Prometheus's own checker reads them
+        let port = try PostgresServer.freePort()
+        SystemTests.stopInstalledController()
+        let (metrics, exposition, metricsErr) = try await noSwift.run(
+            """
+            printf '\\n[metrics]\\nlisten = "127.0.0.1:\(port)"\\n' >> /etc/gwops/config.toml
+            runuser -u gwops -- gwops controller --config /etc/gwops/config.toml --replica-id "$(hostname)" >>/var/log/gwops-controller.log 2>&1 &
+            timeout 30 sh -c 'until curl -sf http://127.0.0.1:\(port)/metrics >/dev/null; do sleep 0.5; done'
+            curl -sf http://127.0.0.1:\(port)/metrics > metrics.txt
+            cat metrics.txt | promtool check metrics
+            """, in: work)
+        #expect(metrics == 0 && exposition.isEmpty && metricsErr.isEmpty, "promtool check metrics:\n\(exposition)\n\(metricsErr)")
+        let scraped = (try? String(contentsOfFile: work.file("metrics.txt"), encoding: .utf8)) ?? ""
+        #expect(scraped.contains("gwops_control_connections"), "the scrape: \(scraped.prefix(300))")
+
+        // Removed: the store, the configuration (with the edit) and the key stay
+        let (removed, removeOut, removeErr) = try await noSwift.run("dpkg -r gwops", in: work)
+        #expect(removed == 0, "dpkg -r: \(removeOut)\n\(removeErr)")
+        #expect(removeErr.contains("stop the controller you started by hand"), "prerm's hint: \(removeErr)")
+        SystemTests.stopInstalledController()
+        let (_, left, _) = try await SystemTests.bash(
+            "ls /usr/bin/gwops /usr/lib/systemd/system/gwops-controller.service 2>&1 || true; cat /etc/gwops/api-key; grep -c metrics /etc/gwops/config.toml; "
+                + "ls /var/lib/gwops; dpkg-query -W -f '${db:Status-Abbrev}\\n' gwops", in: work)
+        #expect(left.contains("/usr/bin/gwops': No such file") && left.contains("gwops-controller.service': No such file"), "\(left)")
+        #expect(left.contains("example-key") && left.contains("gateway.db") && left.contains("rc "), "after dpkg -r:\n\(left)")
+        // Purged: the store and /etc/gwops go; the account and groups stay
+        let (purged, purgeOut, purgeErr) = try await noSwift.run("dpkg -P gwops", in: work)
+        #expect(purged == 0, "dpkg -P: \(purgeOut)\n\(purgeErr)")
+        let (_, gone, _) = try await SystemTests.bash(
+            "ls -d /etc/gwops /var/lib/gwops 2>&1 || true; getent passwd gwops | cut -d: -f1; getent group gwops-ops | cut -d: -f1; "
+                + "dpkg-query -W gwops 2>&1 || true", in: work)
+        #expect(gone.contains("/etc/gwops': No such file") && gone.contains("/var/lib/gwops': No such file"), "after dpkg -P:\n\(gone)")
+        #expect(gone.contains("gwops\n") && gone.contains("gwops-ops") && gone.contains("no packages found matching gwops"), "\(gone)")
+    }
+
+    /// An older package, a store its gwops left (schema step 001_core), a configuration edited by
+    /// the operator and the key; then the current package over it: the edits, the key and the
+    /// store stay, the postinst says how the hand-started controller restarts, and the controller
+    /// migrates the store forward, keeping its artifacts, API keys and subscriptions. (This is the
+    /// first package: the older one is this build under an older version, and its hand-started
+    /// controller a process of the gwops account by that name, since this build's would migrate
+    /// the store before the upgrade.)
+    @Test(.timeLimit(.minutes(4)))
+    func anUpgradeKeepsTheStoreTheConfigurationAndTheKeyAndMigratesTheStore() async throws {
+        let work = try Packaging.cleanHost()
+        defer { work.remove() }
+        let older = try await Packaging.build(in: work, version: "0.8.0")
+        let current = try await Packaging.build(in: work)
+        let fixture = SystemTests.repository.appendingPathComponent("Tests/Fixtures/store-001_core.sql").path
+        let (installed, _, installErr) = try await SystemTests.bash(
+            """
+            cd \(work.path)
+            apt-get install -y -q \(older) >/dev/null
+            printf '%s\\n' upgrade-key > /etc/gwops/api-key && chown gwops:gwops /etc/gwops/api-key && chmod 0600 /etc/gwops/api-key
+            sed -i -e 's/gw-CHANGE-ME/gw-example/' -e 's|https://platform.example|http://127.0.0.1:9|' /etc/gwops/config.toml
+            printf '# edited by the operator\\n' >> /etc/gwops/config.toml
+            runuser -u gwops -- sqlite3 /var/lib/gwops/gateway.db < \(fixture)
+            runuser -u gwops -- bash -c 'exec -a "gwops controller (0.8.0)" sleep 120' &
+            sleep 0.5
+            sha256sum /etc/gwops/config.toml > config.sha256
+            """, in: work)
+        defer { SystemTests.stopInstalledController() }
+        #expect(installed == 0, "installing 0.8.0: \(installErr)")
+        let (_, before, _) = try await SystemTests.bash("sqlite3 /var/lib/gwops/gateway.db 'SELECT identifier FROM grdb_migrations ORDER BY 1'", in: work)
+
+        let (upgraded, upgradeOut, upgradeErr) = try await SystemTests.bash("cd \(work.path) && apt-get install -y -q \(current)", in: work)
+        #expect(upgraded == 0, "the upgrade: \(upgradeOut)\n\(upgradeErr)")
+        #expect(upgradeOut.contains("the controller you started by hand still runs gwops 0.8.0"), "the postinst's word on the controller:\n\(upgradeOut)")
+        let (kept, keptOut, keptErr) = try await SystemTests.bash(
+            "cd \(work.path) && sha256sum -c config.sha256 && ls /etc/gwops && stat -c '%a %U' /etc/gwops/api-key && cat /etc/gwops/api-key "
+                + "&& dpkg-query -W -f '${Version}\\n' gwops", in: work)
+        #expect(kept == 0 && keptOut.contains("600 gwops") && keptOut.contains("upgrade-key") && keptOut.contains("0.9.0"), "\(keptOut)\n\(keptErr)")
+        #expect(!keptOut.contains("dpkg-dist") && !keptOut.contains("dpkg-new"), "a conffile left beside the edited one: \(keptOut)")
+
+        // Restarted as the postinst says, the controller migrates the store and keeps what it held
+        SystemTests.stopInstalledController()
+        let (_, after, afterErr) = try await SystemTests.bash(
+            """
+            runuser -u gwops -- gwops controller --config /etc/gwops/config.toml --replica-id "$(hostname)" >>/var/log/gwops-controller.log 2>&1 &
+            timeout 30 sh -c 'until [ -S /run/gwops/gw-example.sock ]; do sleep 0.5; done'
+            sqlite3 /var/lib/gwops/gateway.db 'SELECT identifier FROM grdb_migrations ORDER BY 1' \
+              'SELECT count(*) FROM artifacts' 'SELECT group_concat(id) FROM api_keys' 'SELECT id FROM subscriptions'
+            """, in: work)
+        #expect(before.contains("001_core") && !before.contains("002_credentials"), "the store before the upgrade: \(before)")
+        #expect(after.contains("001_core\n002_credentials\n003_audit_peer\n3\n") && after.contains("key-1") && after.contains("sub-1"), "\(after)\n\(afterErr)")
+        _ = try await SystemTests.bash("pkill -u gwops -f 'gwops controller'; sleep 1; dpkg -P gwops", in: work)
+    }
+
+    /// `scripts/install` puts the package's files in the same places (hosts without dpkg).
+    @Test func scriptsInstallPutsThePackagesFilesInTheSamePlaces() async throws {
+        let work = TemporaryDirectory(prefix: "gwops-same-files")
+        defer { work.remove() }
+        let deb = try await Packaging.build(in: work)
+        let checkout = try SystemTests.stagedCheckout()
+        defer { checkout.remove() }
+        let (status, listing, err) = try await SystemTests.bash(
+            """
+            cd \(work.path)
+            \(checkout.path)/scripts/install --root staged >/dev/null
+            (cd staged && find . -type f | sort) > installed.txt
+            dpkg-deb -c \(deb) | awk '$1 !~ /^d/ {print $6}' | grep -v -e /usr/share/man/ -e /usr/share/doc/ -e completion -e lintian | sort > packaged.txt
+            diff packaged.txt installed.txt && wc -l < installed.txt
+            """, in: work)
+        #expect(status == 0 && (Int(listing.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 9, "\(listing)\n\(err)")
+    }
+}
+
+/// Builds and checks the Debian package for the system tests.
+enum Packaging {
+    /// A host with no gwops package and no files an earlier install left, and a directory every
+    /// account may enter.
+    static func cleanHost() throws -> TemporaryDirectory {
+        SystemTests.stopInstalledController()
+        _ = try? ChildProcess.run(
+            ["/bin/sh", "-c", "dpkg -P gwops; rm -rf /etc/gwops /var/lib/gwops /run/gwops /usr/bin/gwops /usr/local/bin/gwops "
+                + "/etc/systemd/system/gwops-controller.service /usr/lib/systemd/system/gwops-controller.service"],
+            environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"], stdout: "/dev/null", stderr: "/dev/null")
+        let work = TemporaryDirectory(prefix: "gwops-package")
+        chmod(work.path, 0o755)
+        return work
+    }
+
+    /// `scripts/package` from this build's gwops (linked as the release one is), gzip for speed;
+    /// the .deb's path.
+    static func build(in work: TemporaryDirectory, version: String? = nil) async throws -> String {
+        let binary = try GwopsBinary.path()
+        let tool = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("generate-manual-tool").path
+        guard FileManager.default.isExecutableFile(atPath: tool) else {
+            throw EndToEndFailure("no \(tool): build it first with `swift build --product generate-manual-tool` (.ci/run does)")
+        }
+        let output = work.file("dist-\(version ?? "current")")
+        let (status, out, err) = try await SystemTests.bash(
+            "\(SystemTests.repository.path)/scripts/package --fast --binary \(binary) --output \(output)"
+                + (version.map { " --version \($0)" } ?? ""), in: work)
+        guard status == 0 else { throw EndToEndFailure("scripts/package failed:\n\(err)") }
+        let deb = out.trimmingCharacters(in: .whitespacesAndNewlines)
+        // apt installs a local file only by a path with a slash; the README copies it to ./
+        try FileManager.default.copyItem(atPath: deb, toPath: work.file(URL(fileURLWithPath: deb).lastPathComponent))
+        return "./" + URL(fileURLWithPath: deb).lastPathComponent
+    }
+
+    /// lintian: no error (its overrides name the two libraries dependencies vendor), and each
+    /// warning it prints named and argued in packaging/README.md.
+    static func lintianReportsNoErrorAndArguesEachWarning(_ deb: String, in work: TemporaryDirectory) async throws {
+        let (status, out, err) = try await SystemTests.bash("cd \(work.path) && lintian --allow-root \(deb)", in: work)
+        #expect(status == 0 && !out.contains("E: "), "lintian:\n\(out)\n\(err)")
+        let argued = try String(contentsOf: SystemTests.repository.appendingPathComponent("packaging/README.md"), encoding: .utf8)
+        for line in out.split(separator: "\n") where line.hasPrefix("W: ") {
+            let tag = line.split(separator: " ").dropFirst(2).first.map(String.init) ?? ""
+            #expect(argued.contains(tag), "lintian's warning \(tag) is not argued in packaging/README.md")
+        }
+        for tag in ["embedded-library libyaml", "embedded-library zlib"] { #expect(argued.contains(tag)) }
+    }
+}
+
+/// A mount namespace in which the Swift toolchain's directory is an empty one: what a gateway
+/// host without Swift sees, with this machine's Debian. Kept by a bind-mounted handle so the
+/// test's commands and tmux panes enter the same one.
+struct SwiftlessNamespace {
+    let toolchain: String
+    let handle: String
+
+    init(in work: TemporaryDirectory) async throws {
+        // The toolchain's root: /opt/swift for /opt/swift/usr/bin/swift
+        guard let swift = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .map({ "\($0)/swift" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else { throw EndToEndFailure("no swift on PATH: which toolchain is there to hide?") }
+        var root = URL(fileURLWithPath: swift).resolvingSymlinksInPath()
+        for _ in 0..<3 { root.deleteLastPathComponent() }  // usr/bin/swift
+        toolchain = root.path
+        let directory = work.file("ns")
+        handle = directory + "/mnt"
+        let (status, _, err) = try await SystemTests.bash(
+            """
+            mkdir -p \(directory) && mount --bind \(directory) \(directory) && mount --make-private \(directory) && touch \(handle)
+            unshare --mount=\(handle) --propagation private sh -c 'mount -t tmpfs -o mode=0755 gwops-no-swift \(toolchain)'
+            """, in: work)
+        guard status == 0 else { throw EndToEndFailure("the namespace without \(toolchain): \(err)") }
+    }
+
+    /// `script` (bash) inside the namespace.
+    func run(_ script: String, in work: TemporaryDirectory) async throws -> (Int32, String, String) {
+        try await SystemTests.bash("nsenter --mount=\(handle) --wd=\(work.path) -- /bin/bash -euo pipefail -c \(TmuxPane.shellQuote(script))", in: work)
+    }
+
+    /// A shell command line that runs `command` inside the namespace (a tmux pane's).
+    func command(_ command: String) -> String { "nsenter --mount=\(handle) -- /bin/sh -c \(TmuxPane.shellQuote(command))" }
+
+    func remove() {
+        let directory = (handle as NSString).deletingLastPathComponent
+        _ = try? ChildProcess.run(
+            ["/bin/sh", "-c", "umount \(handle); umount \(directory)"], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"],
+            stdout: "/dev/null", stderr: "/dev/null")
+    }
+}
