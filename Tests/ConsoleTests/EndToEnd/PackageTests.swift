@@ -32,6 +32,9 @@ extension GatewayHostTests {
         #expect(status == 0, "the README's install block failed:\n\(out)\n\(err)")
         #expect(out.components(separatedBy: "gateway gw-example").count == 3, "both users' `gwops status`:\n\(out)")
         #expect(out.contains("gwops-controller") && out.contains("systemd is not running here"), "what the postinst said:\n\(out)")
+        // Enabled for when systemd runs: the link deb-systemd-helper makes
+        let wants = "/etc/systemd/system/multi-user.target.wants/gwops-controller.service"
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: wants))?.hasSuffix("/systemd/system/gwops-controller.service") == true)
         // The viewer is refused an action in words; neither account reads the key or the store
         let (approve, _, refusal) = try await noSwift.run("runuser -l bob -c 'gwops orphans approve 1'", in: work)
         #expect(approve != 0 && refusal.contains("bob is a viewer and may not act; operators are members of gwops-ops"), "\(refusal)")
@@ -189,7 +192,8 @@ enum Packaging {
         SystemTests.stopInstalledController()
         _ = try? ChildProcess.run(
             ["/bin/sh", "-c", "dpkg -P gwops; rm -rf /etc/gwops /var/lib/gwops /run/gwops /usr/bin/gwops /usr/local/bin/gwops "
-                + "/etc/systemd/system/gwops-controller.service /usr/lib/systemd/system/gwops-controller.service"],
+                + "/etc/systemd/system/gwops-controller.service /usr/lib/systemd/system/gwops-controller.service "
+                + "/etc/systemd/system/multi-user.target.wants/gwops-controller.service"],
             environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"], stdout: "/dev/null", stderr: "/dev/null")
         let work = TemporaryDirectory(prefix: "gwops-package")
         chmod(work.path, 0o755)
@@ -200,9 +204,9 @@ enum Packaging {
     /// the .deb's path.
     static func build(in work: TemporaryDirectory, version: String? = nil) async throws -> String {
         let binary = try GwopsBinary.path()
-        let tool = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("generate-manual-tool").path
+        let tool = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("generate-manual").path
         guard FileManager.default.isExecutableFile(atPath: tool) else {
-            throw EndToEndFailure("no \(tool): build it first with `swift build --product generate-manual-tool` (.ci/run does)")
+            throw EndToEndFailure("no \(tool): build it first with `swift build --product generate-manual` (.ci/run does)")
         }
         let output = work.file("dist-\(version ?? "current")")
         let (status, out, err) = try await SystemTests.bash(
@@ -236,7 +240,8 @@ struct SwiftlessNamespace {
     let toolchain: String
     let handle: String
 
-    init(in work: TemporaryDirectory) async throws {
+    /// `setup` runs inside the new namespace after the toolchain is hidden (more mounts).
+    init(in work: TemporaryDirectory, setup: String = "true") async throws {
         // The toolchain's root: /opt/swift for /opt/swift/usr/bin/swift
         guard let swift = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
             .map({ "\($0)/swift" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) })
@@ -250,8 +255,12 @@ struct SwiftlessNamespace {
             """
             mkdir -p \(directory) && mount --bind \(directory) \(directory) && mount --make-private \(directory) && touch \(handle)
             unshare --mount=\(handle) --propagation private sh -c 'mount -t tmpfs -o mode=0755 gwops-no-swift \(toolchain)'
+            nsenter --mount=\(handle) -- /bin/sh -ec \(TmuxPane.shellQuote(setup))
             """, in: work)
-        guard status == 0 else { throw EndToEndFailure("the namespace without \(toolchain): \(err)") }
+        guard status == 0 else {
+            SwiftlessNamespace.unmount(handle)
+            throw EndToEndFailure("the namespace without \(toolchain): \(err)")
+        }
     }
 
     /// `script` (bash) inside the namespace.
@@ -262,10 +271,68 @@ struct SwiftlessNamespace {
     /// A shell command line that runs `command` inside the namespace (a tmux pane's).
     func command(_ command: String) -> String { "nsenter --mount=\(handle) -- /bin/sh -c \(TmuxPane.shellQuote(command))" }
 
-    func remove() {
+    func remove() { Self.unmount(handle) }
+
+    private static func unmount(_ handle: String) {
         let directory = (handle as NSString).deletingLastPathComponent
         _ = try? ChildProcess.run(
             ["/bin/sh", "-c", "umount \(handle); umount \(directory)"], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"],
             stdout: "/dev/null", stderr: "/dev/null")
+    }
+}
+
+extension GatewayHostTests {
+    /// The maintainer scripts where systemd runs. This container has no systemd, so a mount
+    /// namespace shows what a host with systemd has (/run/systemd/system, no Docker policy-rc.d)
+    /// and a `systemctl` that records what it is asked and answers that the unit is enabled;
+    /// `deb-systemd-helper` and `deb-systemd-invoke` are Debian's own (with systemd running, the
+    /// former enables through `systemctl preset`, so the enabling link itself is checked where
+    /// systemd is absent, in the README's test). Installed without the key: not started, and the
+    /// package says what to do; upgraded with the key: restarted;
+    /// removed: stopped and masked; purged: no trace in /etc/systemd.
+    @Test(.timeLimit(.minutes(4)))
+    func theMaintainerScriptsEnableStartRestartAndStopTheUnitWhereSystemdRuns() async throws {
+        let work = try Packaging.cleanHost()
+        defer { work.remove() }
+        let older = try await Packaging.build(in: work, version: "0.8.0")
+        let current = try await Packaging.build(in: work)
+        let calls = work.file("systemctl.calls")
+        let shim = work.file("systemctl")
+        try """
+            #!/bin/sh
+            echo "$*" >> \(calls)
+            case "$*" in *is-enabled*) echo enabled ;; *--version*) echo "systemd 252 (252.38-1~deb12u1)" ;; esac
+            exit 0
+            """.write(toFile: shim, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\nexit 0\n".write(toFile: work.file("policy-rc.d"), atomically: true, encoding: .utf8)
+        chmod(shim, 0o755)
+        chmod(work.file("policy-rc.d"), 0o755)
+        let withSystemd = try await SwiftlessNamespace(in: work, setup: """
+            mount -t tmpfs gwops-systemd /run/systemd && mkdir /run/systemd/system
+            mount --bind \(shim) /usr/bin/systemctl && mount --bind \(work.file("policy-rc.d")) /usr/sbin/policy-rc.d
+            """)
+        defer { withSystemd.remove() }
+        let unit = "gwops-controller.service"
+
+        let (first, firstOut, firstErr) = try await withSystemd.run("apt-get install -y -q \(older)", in: work)
+        #expect(first == 0, "the first install: \(firstOut)\n\(firstErr)")
+        #expect(firstOut.contains("\(unit) is enabled but not started: it needs the platform key"), "\(firstOut)")
+        var log = (try? String(contentsOfFile: calls, encoding: .utf8)) ?? ""
+        #expect(log.contains("daemon-reload") && !log.contains("start"), "systemctl was asked: \(log)")
+
+        let (upgrade, upgradeOut, upgradeErr) = try await withSystemd.run(
+            "printf 'k\\n' > /etc/gwops/api-key && : > \(calls) && apt-get install -y -q \(current)", in: work)
+        #expect(upgrade == 0, "\(upgradeOut)\n\(upgradeErr)")
+        log = (try? String(contentsOfFile: calls, encoding: .utf8)) ?? ""
+        #expect(log.contains("restart \(unit)"), "the upgrade did not restart the controller; systemctl was asked: \(log)")
+
+        let (removed, _, removeErr) = try await withSystemd.run(": > \(calls) && dpkg -r gwops", in: work)
+        log = (try? String(contentsOfFile: calls, encoding: .utf8)) ?? ""
+        #expect(removed == 0 && log.contains("stop \(unit)"), "dpkg -r: \(removeErr); systemctl was asked: \(log)")
+        let (_, masked, _) = try await SystemTests.bash("readlink /etc/systemd/system/\(unit)", in: work)
+        #expect(masked.contains("/dev/null"), "not masked after removal: \(masked)")
+        let (purged, _, purgeErr) = try await withSystemd.run("dpkg -P gwops", in: work)
+        let (_, traces, _) = try await SystemTests.bash("find /etc/systemd /var/lib/systemd/deb-systemd-helper-enabled -name '*gwops*'", in: work)
+        #expect(purged == 0 && traces.isEmpty, "after dpkg -P: \(purgeErr)\n\(traces)")
     }
 }
