@@ -308,7 +308,7 @@ extension GatewayHostTests {
         chmod(shim, 0o755)
         chmod(work.file("policy-rc.d"), 0o755)
         let withSystemd = try await SwiftlessNamespace(in: work, setup: """
-            mount -t tmpfs gwops-systemd /run/systemd && mkdir /run/systemd/system
+            mkdir -p /run/systemd && mount -t tmpfs gwops-systemd /run/systemd && mkdir /run/systemd/system
             mount --bind \(shim) /usr/bin/systemctl && mount --bind \(work.file("policy-rc.d")) /usr/sbin/policy-rc.d
             """)
         defer { withSystemd.remove() }
