@@ -86,9 +86,10 @@ struct ControlSocketLimitsTests {
 
         #expect(served.failures.isEmpty, "the operator was not served: \(served.failures)")
         #expect(report.connected >= 450 && report.connectFailures.isEmpty, "\(report)")
-        // Closed unanswered (they never sent a whole request); on a loaded machine the last ones
-        // may still be waiting out their second when the attack ends
-        #expect(report.closedByServer >= report.connected / 2 && report.answers.isEmpty, "\(report)")
+        // Closed unanswered (they never sent a whole request). How many the server has closed
+        // when the attack ends depends on the machine's load (each waits out its second, CI saw
+        // 224 of 500): that none holds a slot is the server's count below.
+        #expect(report.closedByServer > 0 && report.answers.isEmpty, "\(report)")
         #expect(h.server.stats.connections.values.reduce(0, +) <= 1, "only the operator's: \(h.server.stats)")
         #expect((h.server.stats.refused[.noRole] ?? 0) >= 450, "\(h.server.stats)")
         await h.stop()
