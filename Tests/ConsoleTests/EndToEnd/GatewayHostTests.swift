@@ -5,7 +5,7 @@ import TestSupport
 
 /// gwops installed on this machine as on a gateway host: the README's install steps followed word
 /// for word with the Debian package (PackageTests), then operators over a real SSH server. They create the gwops account and groups,
-/// alice and bob, install under /usr/local and /etc and start controllers, so they run only as
+/// alice and bob, install under /usr and /etc and start controllers, so they run only as
 /// root with GWOPS_SYSTEM_TESTS=1 (`.ci/run` sets it; CI runs in a throwaway container), one at
 /// a time.
 @Suite(.serialized, .enabled(if: SystemTests.enabled, "installs gwops on this machine: run as root with GWOPS_SYSTEM_TESTS=1"))

@@ -185,57 +185,69 @@ extension GatewayHostTests {
 }
 
 extension GatewayHostTests {
-    /// The maintainer scripts where systemd runs. This container has no systemd, so a mount
-    /// namespace shows what a host with systemd has (/run/systemd/system, no Docker policy-rc.d)
-    /// and a `systemctl` that records what it is asked and answers that the unit is enabled;
-    /// `deb-systemd-helper` and `deb-systemd-invoke` are Debian's own (with systemd running, the
-    /// former enables through `systemctl preset`, so the enabling link itself is checked where
-    /// systemd is absent, in the README's test). Installed without the key: not started, and the
-    /// package says what to do; upgraded with the key: restarted;
-    /// removed: stopped and masked; purged: no trace in /etc/systemd.
-    @Test(.timeLimit(.minutes(4)))
-    func theMaintainerScriptsEnableStartRestartAndStopTheUnitWhereSystemdRuns() async throws {
+    /// The package under a real systemd: a box (PID and mount namespaces, an overlay of this
+    /// machine's root, the toolchain's directory empty, systemd 252 as its PID 1, no Docker
+    /// policy-rc.d) in which the hardened unit runs. Installed without the key: enabled, not
+    /// started, and the package says what to do; the key written and the unit started as the
+    /// README says, the controller serves its socket; the upgrade restarts it (a new main PID),
+    /// keeping the configuration and the key; removal stops it; purge leaves no trace; installed
+    /// again with a key already there, it starts.
+    @Test(.timeLimit(.minutes(5)))
+    func underSystemdThePackageStartsRestartsAndStopsTheController() async throws {
         let work = try Packaging.cleanHost()
         defer { work.remove() }
         let older = try await Packaging.build(in: work, version: "0.8.0")
         let current = try await Packaging.build(in: work)
-        let calls = work.file("systemctl.calls")
-        let shim = work.file("systemctl")
-        try """
-            #!/bin/sh
-            echo "$*" >> \(calls)
-            case "$*" in *is-enabled*) echo enabled ;; *--version*) echo "systemd 252 (252.38-1~deb12u1)" ;; esac
-            exit 0
-            """.write(toFile: shim, atomically: true, encoding: .utf8)
-        try "#!/bin/sh\nexit 0\n".write(toFile: work.file("policy-rc.d"), atomically: true, encoding: .utf8)
-        chmod(shim, 0o755)
-        chmod(work.file("policy-rc.d"), 0o755)
-        let withSystemd = try await SwiftlessNamespace(in: work, setup: """
-            mkdir -p /run/systemd && mount -t tmpfs gwops-systemd /run/systemd && mkdir /run/systemd/system
-            mount --bind \(shim) /usr/bin/systemctl && mount --bind \(work.file("policy-rc.d")) /usr/sbin/policy-rc.d
+        let box = try await SystemdBox(in: work)
+        defer { box.remove() }
+        try box.copyIn(work.file(older), work.file(current))
+        let unit = "gwops-controller"
+
+        let (first, firstOut, firstErr) = try await box.run(
+            "cd /root && dpkg -i \(older) && systemctl is-enabled \(unit) && ! systemctl is-active \(unit)")
+        #expect(first == 0, "installed without the key: \(firstOut)\n\(firstErr)")
+        #expect(firstOut.contains("\(unit).service is enabled but not started: it needs the platform key"), "\(firstOut)")
+
+        let (started, startedOut, startedErr) = try await box.run(
+            """
+            printf '%s\\n' box-key > /etc/gwops/api-key && chown gwops:gwops /etc/gwops/api-key && chmod 0600 /etc/gwops/api-key
+            sed -i -e 's/gw-CHANGE-ME/gw-box/' -e 's|https://platform.example|http://127.0.0.1:9|' /etc/gwops/config.toml
+            systemctl restart \(unit)
+            timeout 30 sh -c 'until [ -S /run/gwops/gw-box.sock ]; do sleep 0.5; done'
+            runuser -u nobody -- gwops status --config /etc/gwops/config.toml || true
+            systemctl show -p MainPID --value \(unit)
             """)
-        defer { withSystemd.remove() }
-        let unit = "gwops-controller.service"
+        #expect(started == 0, "the controller under systemd: \(startedOut)\n\(startedErr)")
+        let before = startedOut.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(startedErr.contains("nobody") || startedOut.contains("gateway gw-box"), "the socket answered nobody: \(startedOut)\n\(startedErr)")
 
-        let (first, firstOut, firstErr) = try await withSystemd.run("apt-get install -y -q \(older)", in: work)
-        #expect(first == 0, "the first install: \(firstOut)\n\(firstErr)")
-        #expect(firstOut.contains("\(unit) is enabled but not started: it needs the platform key"), "\(firstOut)")
-        var log = (try? String(contentsOfFile: calls, encoding: .utf8)) ?? ""
-        #expect(log.contains("daemon-reload") && !log.contains("start"), "systemctl was asked: \(log)")
+        let (upgraded, upgradeOut, upgradeErr) = try await box.run(
+            """
+            cd /root && dpkg -i \(current)
+            timeout 30 sh -c 'until [ -S /run/gwops/gw-box.sock ]; do sleep 0.5; done'
+            systemctl is-active \(unit)
+            grep -c gw-box /etc/gwops/config.toml && cat /etc/gwops/api-key
+            systemctl show -p MainPID --value \(unit)
+            """)
+        let after = upgradeOut.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(upgraded == 0 && upgradeOut.contains("box-key"), "the upgrade: \(upgradeOut)\n\(upgradeErr)")
+        #expect(Int(before) ?? 0 > 0 && Int(after) ?? 0 > 0 && before != after, "not restarted: main PID \(before) before, \(after) after")
 
-        let (upgrade, upgradeOut, upgradeErr) = try await withSystemd.run(
-            "printf 'k\\n' > /etc/gwops/api-key && : > \(calls) && apt-get install -y -q \(current)", in: work)
-        #expect(upgrade == 0, "\(upgradeOut)\n\(upgradeErr)")
-        log = (try? String(contentsOfFile: calls, encoding: .utf8)) ?? ""
-        #expect(log.contains("restart \(unit)"), "the upgrade did not restart the controller; systemctl was asked: \(log)")
+        let (removed, removeOut, removeErr) = try await box.run(
+            "dpkg -r gwops && ! systemctl is-active \(unit) && ls /var/lib/gwops /etc/gwops && ! pgrep -u gwops")
+        #expect(removed == 0 && removeOut.contains("gateway.db") && removeOut.contains("api-key"), "dpkg -r: \(removeOut)\n\(removeErr)")
+        let (purged, purgeOut, purgeErr) = try await box.run(
+            "dpkg -P gwops && ! ls -d /etc/gwops /var/lib/gwops 2>/dev/null && ! find /etc/systemd -name '*gwops-controller*' | grep .")
+        #expect(purged == 0, "dpkg -P left: \(purgeOut)\n\(purgeErr)")
 
-        let (removed, _, removeErr) = try await withSystemd.run(": > \(calls) && dpkg -r gwops", in: work)
-        log = (try? String(contentsOfFile: calls, encoding: .utf8)) ?? ""
-        #expect(removed == 0 && log.contains("stop \(unit)"), "dpkg -r: \(removeErr); systemctl was asked: \(log)")
-        let (_, masked, _) = try await SystemTests.bash("readlink /etc/systemd/system/\(unit)", in: work)
-        #expect(masked.contains("/dev/null"), "not masked after removal: \(masked)")
-        let (purged, _, purgeErr) = try await withSystemd.run("dpkg -P gwops", in: work)
-        let (_, traces, _) = try await SystemTests.bash("find /etc/systemd /var/lib/systemd/deb-systemd-helper-enabled -name '*gwops*'", in: work)
-        #expect(purged == 0 && traces.isEmpty, "after dpkg -P: \(purgeErr)\n\(traces)")
+        // A key already in place: the first installation starts the controller
+        let (again, againOut, againErr) = try await box.run(
+            """
+            install -d /etc/gwops && printf '%s\\n' box-key > /etc/gwops/api-key
+            cd /root && dpkg -i \(current)
+            systemctl show -p ExecMainStartTimestampMonotonic --value \(unit)
+            """)
+        let startedAt = againOut.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(again == 0 && (Int(startedAt) ?? 0) > 0, "installed with a key, not started: \(againOut)\n\(againErr)")
     }
 }
