@@ -90,7 +90,10 @@ struct ControlSocketLimitsTests {
         // when the attack ends depends on the machine's load (each waits out its second, CI saw
         // 224 of 500): that none holds a slot is the server's count below.
         #expect(report.closedByServer > 0 && report.answers.isEmpty, "\(report)")
-        #expect(h.server.stats.connections.values.reduce(0, +) <= 1, "only the operator's: \(h.server.stats)")
+        // No slot was ever the attacker's: once the operator's last calls are closed (a loaded
+        // machine may count one or two a moment after the client saw the end), none is held
+        #expect(h.server.stats.connections.keys.allSatisfy { $0 == .operator }, "\(h.server.stats)")
+        try await waitUntil(seconds: 10) { h.server.stats.connections.values.reduce(0, +) == 0 }
         #expect((h.server.stats.refused[.noRole] ?? 0) >= 450, "\(h.server.stats)")
         await h.stop()
     }
