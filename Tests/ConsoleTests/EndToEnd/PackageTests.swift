@@ -125,7 +125,21 @@ extension GatewayHostTests {
         defer { work.remove() }
         let older = try await Packaging.build(in: work, version: "0.8.0")
         let current = try await Packaging.build(in: work)
-        let fixture = SystemTests.repository.appendingPathComponent("Tests/Fixtures/store-001_core.sql").path
+        // A store as gwops left it at schema step 001_core (the step's SQL as it shipped): gateway
+        // gw-example, three artifacts, two API keys and a subscription, which the upgrade must keep
+        let fixture = work.file("store-001_core.sql")
+        try (SchemaAsShipped.SQLite.v001 + """
+
+            CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+            INSERT INTO grdb_migrations VALUES ('001_core');
+            INSERT INTO artifacts VALUES('0b3c7e4a-1d2f-4c5e-9a8b-000000000001','orders-api','Orders API','v1.0','RestApi','deployed','dep-1',1796000000000,'control_plane','kind: RestApi','e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',1796000000000);
+            INSERT INTO artifacts VALUES('0b3c7e4a-1d2f-4c5e-9a8b-000000000002','chat-llm','Chat LLM','v2.1','LlmProvider','deployed','dep-2',1796000000000,'control_plane','kind: LlmProvider','e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',1796000000000);
+            INSERT INTO artifacts VALUES('0b3c7e4a-1d2f-4c5e-9a8b-000000000003','tools-mcp','Tools MCP','v0.3','Mcp','undeployed',NULL,NULL,'gateway_api','kind: Mcp','e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',1796000000000);
+            INSERT INTO api_keys VALUES('key-1','0b3c7e4a-1d2f-4c5e-9a8b-000000000001','mobile',1796000000000);
+            INSERT INTO api_keys VALUES('key-2','0b3c7e4a-1d2f-4c5e-9a8b-000000000001','web',1796000000000);
+            INSERT INTO subscriptions VALUES('sub-1','0b3c7e4a-1d2f-4c5e-9a8b-000000000001','app-7',1796000000000);
+            INSERT INTO gateway_states VALUES('gw-example',0,'',1796000000000);
+            """).write(toFile: fixture, atomically: true, encoding: .utf8)
         let (installed, _, installErr) = try await SystemTests.bash(
             """
             cd \(work.path)

@@ -1,10 +1,9 @@
-@testable import Core
-
 /// The schema as each migration step made it when it shipped (the text of `SQLiteSchema` and
-/// `PostgresSchema` before the schema was written once), for `SchemaTests`.
-enum SchemaAsShipped {
-    enum SQLite {
-        static let v001 = """
+/// `PostgresSchema` before the schema was written once), for `SchemaTests` and the package
+/// upgrade test (a store as an older gwops left it).
+public enum SchemaAsShipped {
+    public enum SQLite {
+        public static let v001 = """
             CREATE TABLE artifacts (
                 uuid TEXT PRIMARY KEY,
                 handle TEXT NOT NULL,
@@ -127,7 +126,7 @@ enum SchemaAsShipped {
                 detail TEXT
             );
             """
-        static let v002 = """
+        public static let v002 = """
             ALTER TABLE api_keys ADD COLUMN masked_key TEXT NOT NULL DEFAULT '';
             ALTER TABLE api_keys ADD COLUMN key_hashes TEXT NOT NULL DEFAULT '{}';
             ALTER TABLE api_keys ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
@@ -138,11 +137,11 @@ enum SchemaAsShipped {
             ALTER TABLE subscriptions ADD COLUMN plan_id TEXT;
             ALTER TABLE subscriptions ADD COLUMN status TEXT NOT NULL DEFAULT 'ACTIVE';
             """
-        static let v003 = "ALTER TABLE audit_log ADD COLUMN peer TEXT;"
+        public static let v003 = "ALTER TABLE audit_log ADD COLUMN peer TEXT;"
     }
 
-    enum Postgres {
-        static let v001 = [
+    public enum Postgres {
+        public static let v001 = [
             """
             CREATE TABLE artifacts (
                 uuid text PRIMARY KEY,
@@ -228,7 +227,7 @@ enum SchemaAsShipped {
             )
             """,
         ]
-        static let v002 = [
+        public static let v002 = [
             "ALTER TABLE api_keys ADD COLUMN masked_key text NOT NULL DEFAULT ''",
             "ALTER TABLE api_keys ADD COLUMN key_hashes text NOT NULL DEFAULT '{}'",
             "ALTER TABLE api_keys ADD COLUMN status text NOT NULL DEFAULT 'active'",
@@ -239,6 +238,6 @@ enum SchemaAsShipped {
             "ALTER TABLE subscriptions ADD COLUMN plan_id text",
             "ALTER TABLE subscriptions ADD COLUMN status text NOT NULL DEFAULT 'ACTIVE'",
         ]
-        static let v003 = ["ALTER TABLE audit_log ADD COLUMN peer text"]
+        public static let v003 = ["ALTER TABLE audit_log ADD COLUMN peer text"]
     }
 }
