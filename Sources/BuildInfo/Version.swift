@@ -4,8 +4,6 @@
 public enum BuildInfo {
     public static let version = "0.9.0"
 
-    public static var commit: String { buildCommit }
-
     /// `gwops 0.9.0 (commit 8fdd502a1b2c)`.
-    public static var description: String { "gwops \(version) (commit \(commit))" }
+    public static var description: String { "gwops \(version) (commit \(buildCommit))" }
 }
